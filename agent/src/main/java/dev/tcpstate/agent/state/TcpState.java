@@ -1,0 +1,53 @@
+package dev.tcpstate.agent.state;
+
+/** The eleven connection states of RFC 9293, section 3.3.2, named as the RFC names them. */
+public enum TcpState {
+    CLOSED,
+    LISTEN,
+    SYN_SENT,
+    SYN_RECEIVED,
+    ESTABLISHED,
+    FIN_WAIT_1,
+    FIN_WAIT_2,
+    CLOSE_WAIT,
+    CLOSING,
+    LAST_ACK,
+    TIME_WAIT;
+
+    private static final TcpState[] VALUES = values();
+
+    /**
+     * The state a Linux {@code /proc/net/tcp} row reports, from its {@code st} code (01..0B).
+     * Linux names CLOSE what the RFC calls CLOSED and SYN_RECV what it calls SYN_RECEIVED.
+     */
+    public static TcpState fromLinuxCode(int code) {
+        switch (code) {
+            case 0x01: return ESTABLISHED;
+            case 0x02: return SYN_SENT;
+            case 0x03: return SYN_RECEIVED;
+            case 0x04: return FIN_WAIT_1;
+            case 0x05: return FIN_WAIT_2;
+            case 0x06: return TIME_WAIT;
+            case 0x07: return CLOSED;
+            case 0x08: return CLOSE_WAIT;
+            case 0x09: return LAST_ACK;
+            case 0x0A: return LISTEN;
+            case 0x0B: return CLOSING;
+            default: return null;
+        }
+    }
+
+    static TcpState ofOrdinal(int ordinal) {
+        return VALUES[ordinal];
+    }
+
+    /** States in which the connection is synchronized (RFC 9293: a handshake has completed). */
+    public boolean isSynchronized() {
+        return compareTo(ESTABLISHED) >= 0;
+    }
+
+    /** States that exist only after one side has sent its FIN: what the analyzer calls lingering. */
+    public boolean isClosing() {
+        return compareTo(FIN_WAIT_1) >= 0;
+    }
+}
