@@ -3,6 +3,7 @@ package dev.tcpstate.agent;
 import dev.tcpstate.agent.bridge.SocketBridge;
 import dev.tcpstate.agent.instrument.Installer;
 import dev.tcpstate.agent.jfr.JfrEventSink;
+import dev.tcpstate.agent.jfr.PeriodicEvents;
 import dev.tcpstate.agent.jfr.Recordings;
 import dev.tcpstate.agent.registry.ConnectionRegistry;
 import java.io.File;
@@ -52,6 +53,8 @@ public final class AgentRuntime {
                     log("woven " + m);
                 }
             }
+            PeriodicEvents.register(r, PeriodicEvents.HostView.NONE,
+                    () -> SocketBridge.droppedCount() + sink.failures());
             startHousekeeping(r);
         } catch (Throwable t) {
             SocketBridge.uninstall();
