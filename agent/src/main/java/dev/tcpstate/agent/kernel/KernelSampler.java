@@ -28,8 +28,8 @@ public final class KernelSampler {
     public static final long MAX_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(60);
     static final int CPU_BUDGET_PERCENT = 1;
     static final int MAX_CONSECUTIVE_FAILURES = 10;
-    /** {@code /proc/self/fd} is read again every this many samples. */
-    static final int INODE_RESCAN_EVERY = 10;
+    /** {@code /proc/self/fd} is read again at most once every this many samples (see {@link SocketInodes}). */
+    static final int MIN_SAMPLES_BETWEEN_INODE_SCANS = 10;
     private static final long MIN_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final AtomicBoolean SAID_NO_TABLE = new AtomicBoolean();
 
@@ -40,7 +40,6 @@ public final class KernelSampler {
     private final PrintStream log;
     private final Thread thread;
     private volatile boolean stopping;
-    private volatile boolean rescanRequested = true;
 
     private volatile long intervalNanos;
     private volatile long samples;
@@ -131,14 +130,9 @@ public final class KernelSampler {
         }
     }
 
-    /** The sockets of this process, as of the last rescan (the sampler keeps it fresh). */
+    /** The sockets of this process: the sink asks {@link SocketInodes#owns} about rows it does not track. */
     public SocketInodes socketInodes() {
         return inodes;
-    }
-
-    /** Asks for {@code /proc/self/fd} to be read again before the next sample. */
-    public void requestInodeRescan() {
-        rescanRequested = true;
     }
 
     public String readerName() {
@@ -209,10 +203,7 @@ public final class KernelSampler {
     }
 
     private void sampleOnce(long start) throws Exception {
-        if (rescanRequested || samples % INODE_RESCAN_EVERY == 0) {
-            rescanRequested = false;
-            inodes.rescan();
-        }
+        inodes.rescanIfWanted(MIN_SAMPLES_BETWEEN_INODE_SCANS);
         sink.beginSample(start);
         lastSampleRows = table.read(sink);
         sink.endSample();
