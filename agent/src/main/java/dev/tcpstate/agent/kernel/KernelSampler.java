@@ -169,6 +169,10 @@ public final class KernelSampler {
         return thread.isAlive();
     }
 
+    Thread thread() {
+        return thread;
+    }
+
     Throwable lastFailure() {
         return lastFailure;
     }
