@@ -56,6 +56,7 @@ public final class KernelSamplingBenchmark {
             measure("sockstat + port range", samples, () -> (int) host.timeWaitCount() + host.ephemeralPortLow());
         } finally {
             for (Socket s : sockets) {
+                s.setSoLinger(true, 0); // RST: no TIME_WAIT rows left to weigh on the next run
                 s.close();
             }
         }
