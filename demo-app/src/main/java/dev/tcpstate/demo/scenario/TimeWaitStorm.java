@@ -46,8 +46,8 @@ public final class TimeWaitStorm implements Scenario {
             out.printf("   %d requests in %.1f s (%.0f connections/s), the client closed each first%n", requests, seconds, rate);
             out.printf("   result: TIME_WAIT towards 127.0.0.1:%d: %s; each stays 60 s%n", server.port(), Kernel.says(timeWait));
             int ports = ephemeralPorts();
-            out.printf("   at this rate the %d ephemeral ports towards one server run out after %.0f s; 60 s of TIME_WAIT needs %.0f%n",
-                ports, ports / rate, rate * 60);
+            out.printf("   at this rate, 60 s of TIME_WAIT is %.0f sockets: %.1f times the %d ephemeral ports towards one server address and port%n",
+                rate * 60, rate * 60 / ports, ports);
             out.printf("   see for yourself: ss -tan state time-wait '( dport = :%d )' | wc -l%n", server.port());
         }
     }
