@@ -96,15 +96,19 @@ public final class LineServer implements AutoCloseable {
 
     /** Stops accepting, closes the connections still open, and waits for their threads. */
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         closing = true;
         listener.close();
-        acceptor.join(5_000);
-        for (Socket connection : open) {
-            connection.close();
+        try {
+            acceptor.join(5_000);
+            for (Socket connection : open) {
+                connection.close();
+            }
+            workers.shutdown();
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        workers.shutdown();
-        workers.awaitTermination(5, TimeUnit.SECONDS);
     }
 
     public static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {

@@ -146,10 +146,14 @@ public final class NioLineServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         running = false;
         selector.wakeup();
-        loop.join(5_000);
+        try {
+            loop.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         for (SelectionKey key : selector.keys()) {
             closeQuietly(key);
         }
