@@ -23,7 +23,7 @@ import java.util.concurrent.Future;
  * pool is closed before the server. Nothing lingers in CLOSE_WAIT.
  */
 public final class Healthy implements Scenario {
-    private static final Duration POOL_MAX_IDLE = Duration.ofMillis(150);
+    private static final Duration POOL_MAX_IDLE = Duration.ofMillis(100);
     private static final Duration PAUSE = Duration.ofMillis(400);
     private static final int WORKERS = 4;
     private static final int ROUNDS = 3;

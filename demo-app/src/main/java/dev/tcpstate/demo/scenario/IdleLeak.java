@@ -46,8 +46,12 @@ final class IdleLeak {
         List<Integer> idle = pool.idlePorts();
         Set<Integer> parked = new HashSet<>(idle.subList(Math.min(1, idle.size()), idle.size()));
         long closeWait = Kernel.count(t -> t.from(parked, "CLOSE_WAIT"), parked.size());
-        out.printf("   the server closed %d idle connections after its %d ms keep-alive; the pool still holds them as idle%n",
-            serverIdleClosed.getAsInt(), SERVER_KEEP_ALIVE.toMillis());
+        out.printf("   the server closed %d idle connections after its %d ms keep-alive; the pool still holds %d of them as idle%n",
+            serverIdleClosed.getAsInt(), SERVER_KEEP_ALIVE.toMillis(), parked.size());
+        if (pool.retried() > 0) {
+            out.printf("   (%d request(s) failed on a connection the server had closed and were retried on a new one:"
+                + " the only way this pool ever notices)%n", pool.retried());
+        }
         out.printf("   holding %.1f s: CLOSE_WAIT %s on client ports %s%n", options.hold().toMillis() / 1000.0,
             Kernel.says(closeWait), parked.stream().sorted().map(String::valueOf).collect(Collectors.joining(",")));
         out.printf("   see for yourself: ss -tan state close-wait '( dport = :%d )'%n", serverPort);
