@@ -48,7 +48,7 @@ public final class TimeWaitStorm implements Scenario {
             int ports = ephemeralPorts();
             out.printf("   at this rate, 60 s of TIME_WAIT is %.0f sockets: %.1f times the %d ephemeral ports towards one server address and port%n",
                 rate * 60, rate * 60 / ports, ports);
-            out.printf("   see for yourself: ss -tan state time-wait '( dport = :%d )' | wc -l%n", server.port());
+            out.printf("   see for yourself: ss -Htan state time-wait '( dport = :%d )' | wc -l%n", server.port());
         }
     }
 
