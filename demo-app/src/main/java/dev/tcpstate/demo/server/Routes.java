@@ -35,8 +35,12 @@ public final class Routes {
         if (parts.length < 2 || !parts[1].startsWith("/")) {
             return null;
         }
-        URI uri = URI.create(parts[1]);
-        return new Request(parts[0], uri.getPath(), uri.getQuery());
+        try {
+            URI uri = URI.create(parts[1]);
+            return new Request(parts[0], uri.getPath(), uri.getQuery());
+        } catch (IllegalArgumentException malformed) {
+            return null;
+        }
     }
 
     /** The status line for a request that needs no waiting and no body. */
