@@ -50,14 +50,17 @@ public final class AgentRuntime {
                 runCommand(options);
                 return;
             }
-            boolean first = installation == null;
-            if (first) {
-                install(inst, agentJar, options);
-            }
+            // The recording starts first, so that what the first kernel sample discovers is in it.
             String recording = "";
             if (options.record() != null) {
                 Path file = Recordings.start(options.record(), options.duration());
                 recording = ", recording to " + file;
+            }
+            boolean first = installation == null;
+            if (first) {
+                install(inst, agentJar, options);
+            } else if (options.record() != null) {
+                PeriodicEvents.emitNow(registry); // the new recording starts with the current picture
             }
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
             String what = first ? "installed in " + ms + " ms, woven " + installation.woven().size() + " methods"
@@ -137,6 +140,7 @@ public final class AgentRuntime {
                     report("error: dump needs file=<path>", null);
                     return;
                 }
+                PeriodicEvents.emitNow(registry);
                 Path written = Recordings.dump(options.file());
                 report(written == null ? "error: no tcpstate recording is running in this JVM (attach with --record)"
                         : "ok: recording written to " + written, null);
@@ -157,6 +161,7 @@ public final class AgentRuntime {
             report("ok: not installed, nothing to stop", null);
             return;
         }
+        PeriodicEvents.emitNow(registry);
         SocketBridge.uninstall();
         boolean restored = installation.transformer().reset(instrumentation,
                 AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
