@@ -1,5 +1,6 @@
 package dev.tcpstate.agent;
 
+import dev.tcpstate.agent.bridge.Faults;
 import dev.tcpstate.agent.bridge.SocketBridge;
 import dev.tcpstate.agent.instrument.Installer;
 import dev.tcpstate.agent.jfr.JfrEventSink;
@@ -31,6 +32,7 @@ public final class AgentRuntime {
     private static Instrumentation instrumentation;
     private static Thread housekeeping;
     private static volatile KernelSampler sampler;
+    private static volatile JfrEventSink eventSink;
 
     private AgentRuntime() {
     }
@@ -87,8 +89,10 @@ public final class AgentRuntime {
                 log("woven " + m);
             }
         }
-        PeriodicEvents.register(r, hostView(), () -> SocketBridge.droppedCount() + sink.failures());
+        eventSink = sink;
+        PeriodicEvents.register(r, hostView(), AgentRuntime::droppedTotal);
         housekeeping = startHousekeeping(r);
+        Runtime.getRuntime().addShutdownHook(new Thread(AgentRuntime::reportDropped, "tcpstate-exit-report"));
     }
 
     /**
@@ -194,6 +198,27 @@ public final class AgentRuntime {
         t.setDaemon(true);
         t.start();
         return t;
+    }
+
+    /** Observations lost to failures inside the agent: bridge and registry, event commits, kernel samples. */
+    static long droppedTotal() {
+        JfrEventSink sink = eventSink;
+        KernelSampler s = sampler;
+        return SocketBridge.droppedCount() + (sink == null ? 0 : sink.failures()) + (s == null ? 0 : s.failures());
+    }
+
+    /** Said once, at exit, and only when something was lost. */
+    private static void reportDropped() {
+        JfrEventSink sink = eventSink;
+        KernelSampler s = sampler;
+        long bridge = SocketBridge.droppedCount();
+        long events = sink == null ? 0 : sink.failures();
+        long samples = s == null ? 0 : s.failures();
+        if (bridge + events + samples > 0) {
+            log((bridge + events + samples) + " observations dropped to failures inside the agent (calls: " + bridge
+                    + ", events: " + events + ", kernel samples: " + samples + ")"
+                    + (Faults.enabled() ? "; fault injection is on (-D" + Faults.PROPERTY + ")" : ""));
+        }
     }
 
     public static synchronized ConnectionRegistry registry() {
