@@ -29,6 +29,7 @@ public final class AgentRuntime {
 
     private static ConnectionRegistry registry;
     private static Installer.Installation installation;
+    private static boolean installStarted;
     private static Instrumentation instrumentation;
     private static Thread housekeeping;
     private static volatile KernelSampler sampler;
@@ -37,8 +38,12 @@ public final class AgentRuntime {
     private AgentRuntime() {
     }
 
-    /** Called for each {@code premain} or {@code agentmain}. Never throws. */
-    public static synchronized void start(String optionText, Instrumentation inst, File agentJar) {
+    /**
+     * Called for each {@code premain} ({@code atLaunch}) or {@code agentmain}. Never throws. At launch,
+     * without {@code record=}, the weaving runs on a background thread (see
+     * {@link AgentOptions#weaveBeforeMain()}); an attach always waits for it.
+     */
+    public static synchronized void start(String optionText, Instrumentation inst, File agentJar, boolean atLaunch) {
         long begin = System.nanoTime();
         AgentOptions options;
         try {
@@ -58,9 +63,21 @@ public final class AgentRuntime {
                 Path file = Recordings.start(options.record(), options.duration());
                 recording = ", recording to " + file;
             }
-            boolean first = installation == null;
+            boolean first = !installStarted;
+            if (first && atLaunch && !options.weaveBeforeMain()) {
+                installStarted = true;
+                Thread installer = new Thread(() -> installInBackground(inst, agentJar, options), "tcpstate-installer");
+                installer.setDaemon(true);
+                installer.start();
+                report("ok: installing in the background", null);
+                return;
+            }
             if (first) {
+                installStarted = true;
                 install(inst, agentJar, options);
+            } else if (installation == null) {
+                report("error: the agent is still installing; try again in a moment", null);
+                return;
             } else if (options.record() != null) {
                 PeriodicEvents.emitNow(registry); // the new recording starts with the current picture
             }
@@ -73,6 +90,17 @@ public final class AgentRuntime {
                 SocketBridge.uninstall();
             }
             report("error: " + t, "agent not started: " + t);
+        }
+    }
+
+    private static void installInBackground(Instrumentation inst, File agentJar, AgentOptions options) {
+        synchronized (AgentRuntime.class) {
+            try {
+                install(inst, agentJar, options);
+            } catch (Throwable t) {
+                SocketBridge.uninstall();
+                log("agent not started: " + t);
+            }
         }
     }
 
@@ -177,6 +205,7 @@ public final class AgentRuntime {
         }
         Path written = Recordings.stop();
         installation = null;
+        installStarted = false;
         registry = null;
         report("ok: stopped, original classes " + (restored ? "restored" : "NOT restored")
                 + (written != null ? ", recording written to " + written : ""), null);
