@@ -39,7 +39,7 @@ class RecordingMetadataIT {
         assertTrue(Files.isRegularFile(jfc), "the settings file ships next to the agent jar: " + jfc);
         ChildJvm run = ChildJvm.run(List.of("-XX:StartFlightRecording:settings=default,settings=" + jfc + ",filename="
                 + recording, "-javaagent:" + ChildJvm.agentJar() + "=install=sync,kernelInterval=200ms"),
-                Scenarios.class.getName(), "active-close", "pause", "active-close");
+                Scenarios.class.getName(), "active-close", "pause", "pause", "active-close");
         assertEquals(0, run.exitCode(), run.stderr());
         try (RecordingFile file = new RecordingFile(recording)) {
             for (EventType t : file.readEventTypes()) {
@@ -59,7 +59,7 @@ class RecordingMetadataIT {
         Set<String> seen = new TreeSet<>();
         RecordingFile.readAllEvents(recording).forEach(e -> seen.add(e.getEventType().getName()));
         assertTrue(seen.contains("tcpstate.StateChange"), seen.toString());
-        assertTrue(seen.contains("tcpstate.StateSummary"), "the 5 s period ran during the pause: " + seen);
+        assertTrue(seen.contains("tcpstate.StateSummary"), "the 5 s period ran during the 6 s pause: " + seen);
     }
 
     @Test
