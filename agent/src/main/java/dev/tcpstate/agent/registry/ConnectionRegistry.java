@@ -131,9 +131,20 @@ public final class ConnectionRegistry {
             if (remote != null && remote.isKnown()) {
                 c.remote = remote;
             }
-            if (kernelViewActive && c.local.isKnown() && (c.remote.isKnown() || c.role == Role.LISTENER)
-                    && c.state != TcpState.CLOSED) {
-                byTuple.put(TupleKey.of(c), c);
+            indexForKernel(c);
+        }
+    }
+
+    /** Once its 4-tuple is known, a connection can be matched to kernel rows. Holding c's monitor. */
+    private void indexForKernel(Connection c) {
+        if (kernelViewActive && c.local.isKnown() && (c.remote.isKnown() || c.role == Role.LISTENER)
+                && c.state != TcpState.CLOSED) {
+            TupleKey key = TupleKey.of(c);
+            Connection old = byTuple.putIfAbsent(key, c);
+            if (old != null && old != c && old.released) {
+                // The 4-tuple was reused (TIME_WAIT reuse): the old connection's row is gone for good.
+                byTuple.replace(key, old, c);
+                live.remove(old.id);
             }
         }
     }
@@ -204,6 +215,8 @@ public final class ConnectionRegistry {
         if (finished) {
             live.remove(c.id);
             byTuple.remove(TupleKey.of(c), c);
+        } else {
+            indexForKernel(c);
         }
     }
 
