@@ -1,0 +1,56 @@
+package dev.tcpstate.agent.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tcpstate.agent.it.ChildJvm;
+import dev.tcpstate.agent.reliability.Timeline.Change;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Sockets that become unreachable without {@code close()} leave the registry and are reported, one
+ * event each, as {@code garbage collected without close}; the connections still referenced are not.
+ */
+class GarbageCollectedWithoutCloseIT {
+
+    static final int N = 10;
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "agent options: record,{0}")
+    @ValueSource(strings = {"kernelInterval=off", "kernelInterval=1s"})
+    void everyCollectedSocketIsReportedOnceAndNoOtherIs(String options) throws Exception {
+        Path jfr = dir.resolve("gc.jfr");
+        ChildJvm run = Launch.run(null, Duration.ofSeconds(60), List.of(Launch.agent("record=" + jfr + "," + options)),
+                UnclosedSockets.class, String.valueOf(N));
+        assertEquals(0, run.exitCode(), run.stderr());
+        assertTrue(run.stdout().contains("opened " + 2 * N + " without close, accepted " + 2 * N), run.stdout());
+        int port = ConcurrentConnectionsIT.number(run.stdout(), "server-port (\\d+)");
+
+        Timeline t = Timeline.read(jfr);
+        List<Change> collected = t.connections.values().stream().flatMap(List::stream)
+                .filter(c -> c.stimulus().equals("GARBAGE_COLLECTED")).collect(Collectors.toList());
+        System.out.printf("gc without close [%s] JDK %d: %d sockets dropped unclosed, %d GARBAGE_COLLECTED events%n",
+                options, ChildJvm.featureVersion(), 2 * N, collected.size());
+        assertEquals(2 * N, collected.size(), "GARBAGE_COLLECTED events: " + collected);
+        for (Change c : collected) {
+            assertEquals("garbage collected without close", c.trigger());
+            assertEquals("CLIENT", c.role());
+            assertEquals(port, c.remotePort());
+            assertEquals("ESTABLISHED", c.from());
+            assertEquals("FIN_WAIT_1", c.to());
+        }
+        assertEquals(N, collected.stream().filter(c -> c.kind().equals("Socket")).count());
+        assertEquals(N, collected.stream().filter(c -> c.kind().equals("SocketChannel")).count());
+        assertEquals(2 * N, collected.stream().map(Change::connectionId).distinct().count(), "one per connection");
+        assertEquals(List.of(), Timeline.problems(t.connections.values()));
+        assertEquals(List.of(), t.anomalies);
+    }
+}
