@@ -63,6 +63,12 @@ public final class ConcurrentClients {
         go.countDown();
         for (Thread t : clients) {
             t.join(TimeUnit.SECONDS.toMillis(60));
+            if (t.isAlive()) {
+                System.err.println("still running after 60 s: " + t);
+                for (StackTraceElement f : t.getStackTrace()) {
+                    System.err.println("\tat " + f);
+                }
+            }
         }
         // every accepted connection has finished its handler before the counts are printed
         handlers.shutdown();
@@ -105,9 +111,10 @@ public final class ConcurrentClients {
                 if (virtual) {
                     onVirtual.incrementAndGet();
                 }
-            } catch (IOException | RuntimeException e) {
+            } catch (Throwable e) {
                 failures.incrementAndGet();
-                System.err.println("client failure: " + e);
+                System.err.println("client failure on " + Thread.currentThread() + ":");
+                e.printStackTrace();
             }
         }
     }
@@ -194,9 +201,10 @@ public final class ConcurrentClients {
                     // expected: Connection reset
                 }
             }
-        } catch (IOException e) {
+        } catch (Throwable e) {
             failures.incrementAndGet();
-            System.err.println("server failure: " + e);
+            System.err.println("server failure on " + Thread.currentThread() + ":");
+            e.printStackTrace();
         }
     }
 }

@@ -85,7 +85,7 @@ class ConcurrentConnectionsIT {
         int onVirtual = number(run.stdout(), "on-virtual (\\d+)");
         int accepted = number(run.stdout(), "accepted (\\d+)");
         int threads = ChildJvm.featureVersion() >= 21 ? 2 * THREADS : THREADS;
-        assertEquals(threads * PER_THREAD, classic + nio, run.stdout());
+        assertEquals(threads * PER_THREAD, classic + nio, run.stdout() + run.stderr());
         if (ChildJvm.featureVersion() < 21) {
             System.out.println("virtual threads: skipped on JDK " + ChildJvm.featureVersion()
                     + " (Thread.ofVirtual needs JDK 21)");
