@@ -46,9 +46,22 @@ public final class PeriodicEvents {
     }
 
     public static void register(ConnectionRegistry registry, HostView host, LongSupplier dropped) {
+        lastHost = host;
+        lastDropped = dropped;
         FlightRecorder.addPeriodicEvent(LingeringConnectionEvent.class, () -> lingering(registry));
         FlightRecorder.addPeriodicEvent(StateSummaryEvent.class, () -> summary(registry, host, dropped));
     }
+
+    /** Re-states the picture now: before a dump or a stop, which the periods do not wait for. */
+    public static void emitNow(ConnectionRegistry registry) {
+        if (registry != null) {
+            lingering(registry);
+            summary(registry, lastHost, lastDropped);
+        }
+    }
+
+    private static volatile HostView lastHost = HostView.NONE;
+    private static volatile LongSupplier lastDropped = () -> 0;
 
     static boolean isLingering(TcpState s) {
         switch (s) {

@@ -18,10 +18,9 @@ public final class Recordings {
     private Recordings() {
     }
 
+    /** Starts our recording; one already running is first stopped and written to its destination. */
     public static synchronized Path start(String file, Duration duration) throws IOException, ParseException {
-        if (current != null) {
-            current.close();
-        }
+        stop();
         Path destination = Path.of(file).toAbsolutePath();
         Recording recording = new Recording(Configuration.getConfiguration("default"));
         recording.setName("tcpstate");

@@ -1,5 +1,6 @@
 package dev.tcpstate.agent.registry;
 
+import dev.tcpstate.agent.bridge.Faults;
 import dev.tcpstate.agent.state.StateMachine;
 import dev.tcpstate.agent.state.Stimulus;
 import dev.tcpstate.agent.state.TcpState;
@@ -154,6 +155,7 @@ public final class ConnectionRegistry {
      * Java can no longer see is assumed, and recorded as assumed, unless the kernel view runs.
      */
     public TcpState apply(Connection c, Stimulus stimulus, String trigger) {
+        Faults.maybeFail("registry");
         synchronized (c) {
             TcpState after = fire(c, stimulus, stimulus.visibility(), trigger, -1);
             if (stimulus == Stimulus.CLOSE || stimulus == Stimulus.GARBAGE_COLLECTED || stimulus == Stimulus.ABORT) {

@@ -1,5 +1,6 @@
 package dev.tcpstate.agent.registry;
 
+import dev.tcpstate.agent.bridge.Faults;
 import dev.tcpstate.agent.kernel.KernelRowSink;
 import dev.tcpstate.agent.state.TcpState;
 import java.util.function.LongPredicate;
@@ -36,6 +37,7 @@ public final class KernelReconciler implements KernelRowSink {
     @Override
     public void row(long localHi, long localLo, int localPort, long remoteHi, long remoteLo, int remotePort,
             int linuxState, long inode, long timerMillisLeft) {
+        Faults.maybeFail("kernel sampler");
         TcpState observed = TcpState.fromLinuxCode(linuxState);
         if (observed == null) {
             return;
