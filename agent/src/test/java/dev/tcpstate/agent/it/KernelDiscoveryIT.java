@@ -30,6 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
 class KernelDiscoveryIT {
 
     static final Duration WAIT = Duration.ofSeconds(60);
+    /**
+     * Three samples: the sampler lengthens its interval while a sample costs over 1% of it, and this
+     * machine's table (shared with other jobs) may hold tens of thousands of rows.
+     */
+    static final Duration SYNC_WAIT = Duration.ofSeconds(150);
 
     @TempDir
     static Path dir;
@@ -62,7 +67,7 @@ class KernelDiscoveryIT {
                 vm.detach();
             }
             child.send("sync");
-            String synced = child.awaitLine("synced", WAIT);
+            String synced = child.awaitLine("synced", SYNC_WAIT);
             System.out.println("discovery: " + synced + "; agent status: " + status);
             ss = held.ss();
             assertEquals(HeldInChild.keys(settled), HeldInChild.keys(ss), "the held states are steady");

@@ -37,7 +37,7 @@ import jdk.jfr.consumer.RecordingStream;
  */
 public final class KernelStateHolder {
 
-    private static final long SYNC_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
+    private static final long SYNC_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(120);
     /** Strong references: a socket collected by the GC would be closed by the JDK's cleaner. */
     private static final List<Object> KEEP = new ArrayList<>();
 
