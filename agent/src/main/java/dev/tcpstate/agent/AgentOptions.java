@@ -12,7 +12,8 @@ import java.util.Map;
  * {@code -javaagent:tcpstate-agent.jar=}. Unknown keys and bad values are errors with one clear line.
  */
 public record AgentOptions(String record, long kernelIntervalNanos, KernelTables.Choice kernelReader,
-        int maxConnections, boolean verbose, Duration duration, String command, String file, String install) {
+        int maxConnections, boolean verbose, Duration duration, String command, String file, String install,
+        boolean kernelIntervalChosen) {
 
     /**
      * Whether to weave before {@code main} starts. By default yes when recording (the recording
@@ -57,6 +58,7 @@ public record AgentOptions(String record, long kernelIntervalNanos, KernelTables
         String command = null;
         String file = null;
         String install = null;
+        boolean kernelIntervalChosen = false;
         if (text != null && !text.isBlank()) {
             for (String pair : text.split(",")) {
                 if (pair.isBlank()) {
@@ -78,6 +80,7 @@ public record AgentOptions(String record, long kernelIntervalNanos, KernelTables
                     case "kernelInterval":
                         try {
                             kernelInterval = KernelSampler.parseInterval(value);
+                            kernelIntervalChosen = true;
                         } catch (IllegalArgumentException e) {
                             throw new BadOption(e.getMessage());
                         }
@@ -126,7 +129,7 @@ public record AgentOptions(String record, long kernelIntervalNanos, KernelTables
             }
         }
         return new AgentOptions(record, kernelInterval, kernelReader, maxConnections, verbose, duration, command, file,
-                install);
+                install, kernelIntervalChosen);
     }
 
     /** {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}. */

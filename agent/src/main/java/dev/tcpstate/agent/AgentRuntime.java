@@ -136,7 +136,7 @@ public final class AgentRuntime {
         });
         r.setKernelViewActive(true);
         KernelSampler started = KernelSampler.start(reconciler, options.kernelIntervalNanos(), options.kernelReader(),
-                System.err);
+                options.kernelIntervalChosen() ? KernelSampler.CHOSEN_INTERVAL_BUDGET_PERCENT : 1, System.err);
         if (started == null) {
             r.setKernelViewActive(false);
             return;

@@ -27,6 +27,8 @@ public final class KernelSampler {
     /** Back-off stops here: a table that costs more than 1% even at this pace is sampled anyway. */
     public static final long MAX_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(60);
     static final int CPU_BUDGET_PERCENT = 1;
+    /** The budget when the user chose the interval: their pace is kept unless a sample costs over 10%. */
+    public static final int CHOSEN_INTERVAL_BUDGET_PERCENT = 10;
     static final int MAX_CONSECUTIVE_FAILURES = 10;
     /** {@code /proc/self/fd} is read again at most once every this many samples (see {@link SocketInodes}). */
     static final int MIN_SAMPLES_BETWEEN_INODE_SCANS = 10;
@@ -49,7 +51,15 @@ public final class KernelSampler {
     private volatile int lastSampleRows = -1;
     private volatile Throwable lastFailure;
 
+    private final int budgetPercent;
+
     KernelSampler(KernelRowSink sink, KernelTable table, SocketInodes inodes, long intervalNanos, PrintStream log) {
+        this(sink, table, inodes, intervalNanos, CPU_BUDGET_PERCENT, log);
+    }
+
+    KernelSampler(KernelRowSink sink, KernelTable table, SocketInodes inodes, long intervalNanos, int budgetPercent,
+            PrintStream log) {
+        this.budgetPercent = budgetPercent;
         this.sink = sink;
         this.table = table;
         this.inodes = inodes;
@@ -68,6 +78,12 @@ public final class KernelSampler {
      */
     public static KernelSampler start(KernelRowSink sink, long intervalNanos, KernelTables.Choice choice,
             PrintStream log) {
+        return start(sink, intervalNanos, choice, CPU_BUDGET_PERCENT, log);
+    }
+
+    /** As above, keeping each sample's cost under {@code budgetPercent}% of one CPU. */
+    public static KernelSampler start(KernelRowSink sink, long intervalNanos, KernelTables.Choice choice, int budgetPercent,
+            PrintStream log) {
         if (intervalNanos < 0) {
             return null;
         }
@@ -78,7 +94,8 @@ public final class KernelSampler {
             }
             return null;
         }
-        KernelSampler sampler = new KernelSampler(sink, opened.table, SocketInodes.ofThisProcess(), intervalNanos, log);
+        KernelSampler sampler = new KernelSampler(sink, opened.table, SocketInodes.ofThisProcess(), intervalNanos,
+                budgetPercent, log);
         sampler.thread.start();
         current = sampler;
         return sampler;
@@ -203,7 +220,7 @@ public final class KernelSampler {
                     long cpu = threadCpuNanos();
                     long cost = cpu >= 0 && cpuStart >= 0 ? cpu - cpuStart : System.nanoTime() - start;
                     lastSampleCpuNanos = cost;
-                    intervalNanos = adapt(intervalNanos, configuredIntervalNanos, cost);
+                    intervalNanos = adapt(intervalNanos, configuredIntervalNanos, cost, budgetPercent);
                 } catch (Throwable t) {
                     failures++;
                     lastFailure = t;
@@ -230,7 +247,11 @@ public final class KernelSampler {
 
     /** The next interval: long enough that {@code cost} stays within the budget, never below the configured one. */
     static long adapt(long current, long configured, long cost) {
-        long needed = cost * (100 / CPU_BUDGET_PERCENT);
+        return adapt(current, configured, cost, CPU_BUDGET_PERCENT);
+    }
+
+    static long adapt(long current, long configured, long cost, int budgetPercent) {
+        long needed = cost * (100 / budgetPercent);
         if (needed > current) {
             return Math.min(Math.max(needed, configured), Math.max(MAX_INTERVAL_NANOS, configured));
         }

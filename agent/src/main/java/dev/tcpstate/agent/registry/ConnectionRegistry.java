@@ -31,6 +31,8 @@ public final class ConnectionRegistry {
     final ConcurrentHashMap<TupleKey, Connection> byTuple = new ConcurrentHashMap<>();
     private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
     private final ConcurrentLinkedQueue<Connection> assumedTimeWait = new ConcurrentLinkedQueue<>();
+    /** Connections the application released, oldest first: the first to go when the registry is full. */
+    private final ConcurrentLinkedQueue<Connection> releasedOrder = new ConcurrentLinkedQueue<>();
     private final AtomicInteger assumedTimeWaitSize = new AtomicInteger();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong evicted = new AtomicLong();
@@ -84,7 +86,7 @@ public final class ConnectionRegistry {
         if (existing != null) {
             return existing;
         }
-        if (live.size() >= capacity) {
+        if (live.size() >= capacity && !evictOldestReleased()) {
             evicted.incrementAndGet();
             return null;
         }
@@ -96,6 +98,32 @@ public final class ConnectionRegistry {
         }
         live.put(c.id, c);
         return c;
+    }
+
+    /**
+     * Makes room when the registry is full: the connection the application released longest ago (it
+     * waits only for the kernel to show its end) is forgotten, and counted. Live connections the
+     * application still holds are never evicted: new ones are then not tracked, and counted.
+     */
+    private boolean evictOldestReleased() {
+        Connection oldest;
+        while ((oldest = releasedOrder.poll()) != null) {
+            if (live.remove(oldest.id, oldest)) {
+                synchronized (oldest) {
+                    byTuple.remove(TupleKey.of(oldest), oldest);
+                }
+                evicted.incrementAndGet();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Drops the finished connections from the eviction order, so it never holds more than the live set. */
+    private void trimReleased() {
+        if (releasedOrder.size() > 2 * live.size() + 1024) {
+            releasedOrder.removeIf(c -> !live.containsKey(c.id));
+        }
     }
 
     /** A connection of this process that only the kernel showed (opened before attach, or natively). */
@@ -170,6 +198,9 @@ public final class ConnectionRegistry {
         synchronized (c) {
             TcpState after = fire(c, stimulus, stimulus.visibility(), trigger, -1);
             if (stimulus == Stimulus.CLOSE || stimulus == Stimulus.GARBAGE_COLLECTED || stimulus == Stimulus.ABORT) {
+                if (!c.released && c.state != TcpState.CLOSED) {
+                    releasedOrder.add(c);
+                }
                 c.released = true;
                 if (!kernelViewActive && (after == TcpState.FIN_WAIT_1 || after == TcpState.FIN_WAIT_2)) {
                     after = fire(c, Stimulus.ASSUMED_PEER_CLOSED, Visibility.EXPECTED,
@@ -186,7 +217,20 @@ public final class ConnectionRegistry {
      * anomaly. {@code trigger} null names the segment that explains the change, when one does.
      */
     public void observeKernelState(Connection c, TcpState observed, long timerMillis, String trigger) {
+        observeKernelState(c, observed, timerMillis, trigger, Long.MIN_VALUE);
+    }
+
+    /**
+     * As above, for a row of a sample that began at {@code sampleStartNanos}: a row read before the
+     * application's last call on the connection is older than what the API showed, and is ignored.
+     */
+    public void observeKernelState(Connection c, TcpState observed, long timerMillis, String trigger,
+            long sampleStartNanos) {
         synchronized (c) {
+            if (sampleStartNanos != Long.MIN_VALUE && c.stateSource != Visibility.KERNEL
+                    && c.stateSinceNanos - sampleStartNanos > 0) {
+                return;
+            }
             boolean firstSight = !c.kernelSeen;
             c.kernelSeen = true;
             TcpState from = c.state;
@@ -271,19 +315,8 @@ public final class ConnectionRegistry {
      * and the end of assumed TIME_WAIT periods.
      */
     public void expire(long nowNanos) {
-        Object ref;
-        while ((ref = collected.poll()) != null) {
-            SocketKey key = (SocketKey) ref;
-            bySocket.remove(key);
-            Connection c = key.connection;
-            boolean leaked;
-            synchronized (c) {
-                leaked = !c.released;
-            }
-            if (leaked) {
-                apply(c, Stimulus.GARBAGE_COLLECTED, "garbage collected without close");
-            }
-        }
+        collectUnreachable();
+        trimReleased();
         Connection head;
         while ((head = assumedTimeWait.peek()) != null) {
             synchronized (head) {
@@ -295,6 +328,27 @@ public final class ConnectionRegistry {
                 if (head.state == TcpState.TIME_WAIT && head.stateSource != Visibility.KERNEL) {
                     fire(head, Stimulus.ASSUMED_2MSL_ELAPSED, Visibility.EXPECTED, "assumed: 2MSL elapsed", -1);
                 }
+            }
+        }
+    }
+
+    /**
+     * Sockets the application dropped without closing them: reported as collected. Also called before
+     * each kernel sample, so that a socket the JDK's cleaner has just closed is reported as leaked
+     * before the kernel shows the FIN that close sent.
+     */
+    public void collectUnreachable() {
+        Object ref;
+        while ((ref = collected.poll()) != null) {
+            SocketKey key = (SocketKey) ref;
+            bySocket.remove(key);
+            Connection c = key.connection;
+            boolean leaked;
+            synchronized (c) {
+                leaked = !c.released;
+            }
+            if (leaked) {
+                apply(c, Stimulus.GARBAGE_COLLECTED, "garbage collected without close");
             }
         }
     }

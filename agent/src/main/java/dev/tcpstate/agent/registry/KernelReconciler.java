@@ -44,6 +44,7 @@ public final class KernelReconciler implements KernelRowSink {
     public void beginSample(long nanoTime) {
         generation++;
         sampleStartNanos = nanoTime;
+        registry.collectUnreachable();
         unmatchedSynSent.clear();
     }
 
@@ -73,7 +74,7 @@ public final class KernelReconciler implements KernelRowSink {
         synchronized (c) {
             c.kernelGeneration = generation;
         }
-        registry.observeKernelState(c, observed, timerMillisLeft, null);
+        registry.observeKernelState(c, observed, timerMillisLeft, null, sampleStartNanos);
     }
 
     @Override
@@ -89,7 +90,7 @@ public final class KernelReconciler implements KernelRowSink {
                         && (c.kernelSeen || c.released) && c.state != TcpState.CLOSED;
             }
             if (vanished) {
-                registry.observeKernelState(c, TcpState.CLOSED, -1, null);
+                registry.observeKernelState(c, TcpState.CLOSED, -1, null, sampleStartNanos);
             }
         }
     }

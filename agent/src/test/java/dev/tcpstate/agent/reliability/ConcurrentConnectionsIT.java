@@ -46,8 +46,6 @@ class ConcurrentConnectionsIT {
      * a JVM that exits before the next sample leaves it recorded as open.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("bug: KernelReconciler.row applies a sample read before an API transition after it"
-            + " (ConnectionRegistry.observeKernelState has no staleness check): FIN_WAIT_1 -> ESTABLISHED seen")
     void aKernelSampleOlderThanTheApplicationsCloseNeverMovesTheConnectionBack() throws Exception {
         Timeline t = check("");
         List<String> backwards = new java.util.ArrayList<>();
