@@ -1,0 +1,313 @@
+package dev.tcpstate.agent.bridge;
+
+import dev.tcpstate.agent.registry.Connection;
+import dev.tcpstate.agent.registry.ConnectionRegistry;
+import dev.tcpstate.agent.registry.Endpoint;
+import dev.tcpstate.agent.registry.Role;
+import dev.tcpstate.agent.state.Stimulus;
+import dev.tcpstate.agent.state.TcpState;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.AsynchronousServerSocketChannel;
+import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.NetworkChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The only class the woven advice calls. Static, loaded by the bootstrap class loader, free of
+ * {@code jdk.jfr} types. Every method swallows every {@code Throwable} (and counts it): nothing the
+ * agent does may change what the application sees. It calls back into the socket only through
+ * methods the agent does not weave (getters, {@code getSoLinger}, {@code available}), so it never
+ * records its own activity.
+ */
+public final class SocketBridge {
+
+    private static volatile ConnectionRegistry registry;
+    private static final AtomicLong dropped = new AtomicLong();
+    /** The socket whose connect (or finishConnect) runs on this thread: its internal close on failure is part of it. */
+    private static final ThreadLocal<Object> CONNECTING = new ThreadLocal<>();
+
+    private SocketBridge() {
+    }
+
+    public static void install(ConnectionRegistry r) {
+        registry = r;
+    }
+
+    public static void uninstall() {
+        registry = null;
+    }
+
+    /** Observations lost to a failure inside the agent. */
+    public static long droppedCount() {
+        return dropped.get();
+    }
+
+    // ---------------------------------------------------------------- opening
+
+    public static void connectStart(Object socket, Object remote, String trigger) {
+        ConnectionRegistry r = registry;
+        if (r == null) {
+            return;
+        }
+        try {
+            Connection c = r.track(socket, kindOf(socket), Role.CLIENT, TcpState.CLOSED);
+            if (c == null) {
+                return;
+            }
+            CONNECTING.set(socket);
+            r.setEndpoints(c, localOf(socket), remote instanceof SocketAddress ? Endpoint.of((SocketAddress) remote) : null);
+            r.apply(c, Stimulus.CONNECT, trigger);
+        } catch (Throwable t) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    /** A finishConnect is about to run: a close on failure inside it belongs to the connect. */
+    public static void finishConnectStart(Object socket) {
+        if (registry != null) {
+            CONNECTING.set(socket);
+        }
+    }
+
+    /**
+     * The end of connect / finishConnect: {@code connected} true when the handshake completed,
+     * false when a non-blocking connect is still pending; {@code failure} when it failed.
+     */
+    public static void connectEnd(Object socket, boolean connected, Throwable failure, String trigger) {
+        ConnectionRegistry r = registry;
+        if (r == null) {
+            return;
+        }
+        try {
+            CONNECTING.remove();
+            Connection c = r.lookup(socket);
+            if (c == null || c.state() != TcpState.SYN_SENT) {
+                return;
+            }
+            if (failure != null) {
+                r.apply(c, Stimulus.CONNECT_FAILED, trigger + " failed: " + failure.getClass().getSimpleName());
+                r.untrack(socket);
+                return;
+            }
+            r.setEndpoints(c, localOf(socket), remoteOf(socket));
+            if (connected) {
+                r.apply(c, Stimulus.CONNECT_ESTABLISHED, trigger);
+            }
+        } catch (Throwable t) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    public static void listen(Object listener, String trigger) {
+        ConnectionRegistry r = registry;
+        if (r == null) {
+            return;
+        }
+        try {
+            Connection c = r.track(listener, kindOf(listener), Role.LISTENER, TcpState.CLOSED);
+            if (c == null) {
+                return;
+            }
+            r.setEndpoints(c, localOf(listener), null);
+            r.apply(c, Stimulus.BIND_LISTEN, trigger);
+        } catch (Throwable t) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    public static void accepted(Object accepted, String trigger) {
+        ConnectionRegistry r = registry;
+        if (r == null || accepted == null) {
+            return;
+        }
+        try {
+            Connection c = r.track(accepted, kindOf(accepted), Role.SERVER, TcpState.SYN_RECEIVED);
+            if (c == null) {
+                return;
+            }
+            r.setEndpoints(c, localOf(accepted), remoteOf(accepted));
+            r.apply(c, Stimulus.ACCEPT, trigger);
+        } catch (Throwable t) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    // ---------------------------------------------------------------- data path
+
+    public static void endOfStream(Object socket, String trigger) {
+        apply(socket, Stimulus.READ_EOF, trigger);
+    }
+
+    /** An I/O call failed: a reset or broken pipe means the peer sent RST. */
+    public static void ioFailure(Object socket, Throwable failure, String trigger) {
+        try {
+            if (registry == null || !isReset(failure)) {
+                return;
+            }
+            apply(socket, Stimulus.RESET, trigger + ": " + failure.getMessage());
+        } catch (Throwable t) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    static boolean isReset(Throwable failure) {
+        if (!(failure instanceof java.io.IOException)) {
+            return false;
+        }
+        String message = failure.getMessage();
+        if (message == null) {
+            return false;
+        }
+        String m = message.toLowerCase(java.util.Locale.ROOT);
+        return m.contains("connection reset") || m.contains("broken pipe") || m.contains("connection aborted");
+    }
+
+    // ---------------------------------------------------------------- closing
+
+    public static void shutdownOutput(Object socket, String trigger) {
+        apply(socket, Stimulus.SHUTDOWN_OUTPUT, trigger);
+    }
+
+    public static void shutdownInput(Object socket, String trigger) {
+        apply(socket, Stimulus.SHUTDOWN_INPUT, trigger);
+    }
+
+    /** close() is about to run (enter advice): decide here whether it will send FIN or RST. */
+    public static void close(Object socket, String trigger) {
+        ConnectionRegistry r = registry;
+        if (r == null) {
+            return;
+        }
+        try {
+            Connection c = r.lookup(socket);
+            if (c == null) {
+                return;
+            }
+            if (CONNECTING.get() == socket) {
+                return; // the connect failed and closes its socket: connectEnd records the failure
+            }
+            TcpState state = c.state();
+            Stimulus stimulus = Stimulus.CLOSE;
+            String why = trigger;
+            if (state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT || state == TcpState.FIN_WAIT_1
+                    || state == TcpState.FIN_WAIT_2) {
+                if (lingerZero(socket)) {
+                    stimulus = Stimulus.ABORT;
+                    why = trigger + " with SO_LINGER 0";
+                } else if (hasUnreadInput(socket)) {
+                    stimulus = Stimulus.ABORT;
+                    why = trigger + " with unread input";
+                }
+            }
+            r.apply(c, stimulus, why);
+            r.untrack(socket);
+        } catch (Throwable t) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    private static void apply(Object socket, Stimulus stimulus, String trigger) {
+        ConnectionRegistry r = registry;
+        if (r == null) {
+            return;
+        }
+        try {
+            Connection c = r.lookup(socket);
+            if (c != null) {
+                r.apply(c, stimulus, trigger);
+            }
+        } catch (Throwable t) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    // ---------------------------------------------------------------- reading the socket, never weaving
+
+    static String kindOf(Object s) {
+        if (s instanceof SocketChannel) {
+            return "SocketChannel";
+        }
+        if (s instanceof ServerSocketChannel) {
+            return "ServerSocketChannel";
+        }
+        if (s instanceof AsynchronousSocketChannel) {
+            return "AsynchronousSocketChannel";
+        }
+        if (s instanceof AsynchronousServerSocketChannel) {
+            return "AsynchronousServerSocketChannel";
+        }
+        if (s instanceof ServerSocket) {
+            return "ServerSocket";
+        }
+        return "Socket";
+    }
+
+    private static Endpoint localOf(Object s) {
+        try {
+            if (s instanceof Socket) {
+                Socket socket = (Socket) s;
+                return socket.isBound() ? Endpoint.of(socket.getLocalAddress(), socket.getLocalPort()) : null;
+            }
+            if (s instanceof ServerSocket) {
+                ServerSocket ss = (ServerSocket) s;
+                return ss.isBound() ? Endpoint.of(ss.getInetAddress(), ss.getLocalPort()) : null;
+            }
+            if (s instanceof NetworkChannel) {
+                return Endpoint.of(((NetworkChannel) s).getLocalAddress());
+            }
+        } catch (Exception e) {
+            // closed or not bound: the address stays unknown
+        }
+        return null;
+    }
+
+    private static Endpoint remoteOf(Object s) {
+        try {
+            if (s instanceof Socket) {
+                Socket socket = (Socket) s;
+                return socket.isConnected() ? Endpoint.of(socket.getInetAddress(), socket.getPort()) : null;
+            }
+            if (s instanceof SocketChannel) {
+                return Endpoint.of(((SocketChannel) s).getRemoteAddress());
+            }
+            if (s instanceof AsynchronousSocketChannel) {
+                return Endpoint.of(((AsynchronousSocketChannel) s).getRemoteAddress());
+            }
+        } catch (Exception e) {
+            // closed: the address stays unknown
+        }
+        return null;
+    }
+
+    private static boolean lingerZero(Object s) {
+        try {
+            if (s instanceof Socket) {
+                return ((Socket) s).getSoLinger() == 0;
+            }
+            if (s instanceof NetworkChannel) {
+                Integer linger = ((NetworkChannel) s).getOption(StandardSocketOptions.SO_LINGER);
+                return linger != null && linger == 0;
+            }
+        } catch (Exception e) {
+            // unknown: assume the default (no linger)
+        }
+        return false;
+    }
+
+    private static boolean hasUnreadInput(Object s) {
+        try {
+            if (s instanceof Socket) {
+                Socket socket = (Socket) s;
+                return socket.isConnected() && !socket.isInputShutdown() && socket.getInputStream().available() > 0;
+            }
+        } catch (Exception e) {
+            // unknown: assume none
+        }
+        return false;
+    }
+}

@@ -1,0 +1,188 @@
+package dev.tcpstate.agent.instrument;
+
+import static net.bytebuddy.matcher.ElementMatchers.hasDescriptor;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+
+import dev.tcpstate.agent.bridge.SocketBridge;
+import java.io.File;
+import java.io.IOException;
+import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.Nexus;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.utility.JavaModule;
+
+/**
+ * Weaves every {@link Hook} into the JDK. Targets are loaded before the transformer is installed
+ * (retransforming one class can load another, which would then never be woven), types are described
+ * from class files only (describing by reflection could load a target from inside the transformer),
+ * and the transformation is repeatable (JFR on JDK 17 retransforms the socket classes again).
+ */
+public final class Installer {
+
+    /** Every intended hook, in the order of the JDK APIs. */
+    public static List<Hook> hooks() {
+        List<Hook> all = new ArrayList<>();
+        all.addAll(SocketInstrumentation.hooks());
+        all.addAll(ServerSocketInstrumentation.hooks());
+        all.addAll(SocketChannelInstrumentation.hooks());
+        all.addAll(ServerSocketChannelInstrumentation.hooks());
+        all.addAll(AsynchronousChannelInstrumentation.hooks());
+        return all;
+    }
+
+    /** {@code Type#methodDescriptor} of every method actually woven, filled while transforming. */
+    private static final Set<String> WOVEN = ConcurrentHashMap.newKeySet();
+
+    private Installer() {
+    }
+
+    /** The result: what was woven, what was not, and the handle to undo it. */
+    public record Installation(ResettableClassFileTransformer transformer, Set<String> woven, List<String> missing,
+            List<String> errors) {
+    }
+
+    public static Installation install(Instrumentation instrumentation, File agentJar, Consumer<String> log)
+            throws IOException {
+        List<Hook> hooks = hooks();
+        Map<String, List<Hook>> byType = new LinkedHashMap<>();
+        for (Hook h : hooks) {
+            byType.computeIfAbsent(h.typeName(), k -> new ArrayList<>()).add(h);
+        }
+        List<Class<?>> targets = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (String type : byType.keySet()) {
+            try {
+                targets.add(Class.forName(type, false, null));
+            } catch (ClassNotFoundException | LinkageError e) {
+                missing.add(type + " (class absent on this JDK)");
+            }
+        }
+        readEdgeFromJavaBase(instrumentation);
+
+        ClassFileLocator adviceLocator = new ClassFileLocator.Compound(
+                ClassFileLocator.ForJarFile.of(agentJar), ClassFileLocator.ForClassLoader.ofBootLoader());
+        List<String> errors = Collections.synchronizedList(new ArrayList<>());
+        AgentBuilder builder = newAgentBuilder()
+                .disableClassFormatChanges()
+                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(new AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Explicit(targets.toArray(new Class<?>[0])))
+                .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
+                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+                .with(AgentBuilder.InjectionStrategy.Disabled.INSTANCE)
+                .with(AgentBuilder.LambdaInstrumentationStrategy.DISABLED)
+                .with(new ErrorListener(errors))
+                .ignore(not(namedOneOf(byType.keySet().toArray(new String[0]))));
+        Map<Class<?>, Advice> advice = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Hook>> entry : byType.entrySet()) {
+            List<Hook> typeHooks = entry.getValue();
+            builder = builder.type(named(entry.getKey())).transform(
+                    (DynamicType.Builder<?> b, TypeDescription type, ClassLoader loader, JavaModule module,
+                            java.security.ProtectionDomain pd) -> {
+                        for (Hook h : typeHooks) {
+                            ElementMatcher.Junction<MethodDescription> matcher = matcherOf(h);
+                            Advice a = advice.computeIfAbsent(h.advice(), c -> Advice.to(c, adviceLocator));
+                            b = b.visit(a.on(matcher)).visit(new AsmVisitorWrapper.ForDeclaredMethods()
+                                    .method(matcher, (instrumentedType, method, visitor, context, pool, wf, rf) -> {
+                                        WOVEN.add(instrumentedType.getName() + "#" + method.getInternalName()
+                                                + method.getDescriptor());
+                                        return visitor;
+                                    }));
+                        }
+                        return b;
+                    });
+        }
+        ResettableClassFileTransformer transformer = builder.installOn(instrumentation);
+        for (Hook h : hooks) {
+            boolean any = false;
+            for (String d : h.descriptors()) {
+                any |= WOVEN.contains(h.key(d));
+            }
+            if (!any && targets.stream().anyMatch(t -> t.getName().equals(h.typeName()))) {
+                missing.add(h.typeName() + "#" + h.methodName() + " " + h.descriptors());
+            }
+        }
+        for (String m : missing) {
+            log.accept("not woven on this JDK: " + m);
+        }
+        for (String e : errors) {
+            log.accept("could not weave " + e);
+        }
+        return new Installation(transformer, Collections.unmodifiableSet(new LinkedHashSet<>(WOVEN)), missing, errors);
+    }
+
+    /**
+     * Byte Buddy's Nexus (for self-initializing types, which we never create) probes
+     * {@code sun.misc.Unsafe} when the builder is constructed, and JDK 24+ then warns the host. Its
+     * documented switch turns it off; the property is restored at once, so the host never sees it.
+     */
+    private static AgentBuilder newAgentBuilder() {
+        String previous = System.getProperty(Nexus.PROPERTY);
+        System.setProperty(Nexus.PROPERTY, "true");
+        try {
+            return new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED));
+        } finally {
+            if (previous == null) {
+                System.clearProperty(Nexus.PROPERTY);
+            } else {
+                System.setProperty(Nexus.PROPERTY, previous);
+            }
+        }
+    }
+
+    private static ElementMatcher.Junction<MethodDescription> matcherOf(Hook h) {
+        ElementMatcher.Junction<MethodDescription> descriptor = null;
+        for (String d : h.descriptors()) {
+            descriptor = descriptor == null ? hasDescriptor(d) : descriptor.or(hasDescriptor(d));
+        }
+        return named(h.methodName()).and(descriptor);
+    }
+
+    /** Advice inlined into java.base calls the bridge, which lives in the boot loader's unnamed module. */
+    private static void readEdgeFromJavaBase(Instrumentation instrumentation) {
+        Module javaBase = Object.class.getModule();
+        Module ours = SocketBridge.class.getModule();
+        if (!javaBase.canRead(ours)) {
+            instrumentation.redefineModule(javaBase, Set.of(ours), Map.of(), Map.of(), Set.of(), Map.of());
+        }
+    }
+
+    /** Methods woven so far, in this JVM. */
+    public static Set<String> woven() {
+        return Collections.unmodifiableSet(WOVEN);
+    }
+
+    private static final class ErrorListener extends AgentBuilder.Listener.Adapter {
+        private final List<String> errors;
+
+        ErrorListener(List<String> errors) {
+            this.errors = errors;
+        }
+
+        @Override
+        public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable t) {
+            errors.add(typeName + ": " + t);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.tcpstate.agent.jfr;
+
+import dev.tcpstate.agent.registry.Connection;
+import dev.tcpstate.agent.registry.Endpoint;
+import dev.tcpstate.agent.registry.EventSink;
+import dev.tcpstate.agent.state.Stimulus;
+import dev.tcpstate.agent.state.TcpState;
+import dev.tcpstate.agent.state.Visibility;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Commits the registry's decisions as JFR events; counts what it could not commit. */
+public final class JfrEventSink implements EventSink {
+
+    private final AtomicLong failures = new AtomicLong();
+
+    public long failures() {
+        return failures.get();
+    }
+
+    @Override
+    public void stateChange(Connection c, TcpState from, TcpState to, Stimulus stimulus, Visibility source,
+            String trigger, long previousStateNanos, long kernelTimerMillis) {
+        try {
+            StateChangeEvent e = new StateChangeEvent();
+            if (!e.shouldCommit()) {
+                return;
+            }
+            Endpoint local = c.local();
+            Endpoint remote = c.remote();
+            e.connectionId = c.id();
+            e.fromState = from.name();
+            e.toState = to.name();
+            e.source = source.name();
+            e.trigger = trigger;
+            e.stimulus = stimulus == null ? "" : stimulus.name();
+            e.localAddress = local.address();
+            e.localPort = local.port();
+            e.remoteAddress = remote.address();
+            e.remotePort = remote.port();
+            e.socketKind = c.kind();
+            e.role = c.role().name();
+            e.previousStateDuration = previousStateNanos;
+            e.kernelTimer = kernelTimerMillis;
+            e.commit();
+        } catch (Throwable t) {
+            failures.incrementAndGet();
+        }
+    }
+
+    @Override
+    public void anomaly(Connection c, TcpState state, Stimulus stimulus, String trigger) {
+        try {
+            AnomalyEvent e = new AnomalyEvent();
+            if (!e.shouldCommit()) {
+                return;
+            }
+            Endpoint local = c.local();
+            Endpoint remote = c.remote();
+            e.connectionId = c.id();
+            e.state = state.name();
+            e.stimulus = stimulus.name();
+            e.trigger = trigger;
+            e.localAddress = local.address();
+            e.localPort = local.port();
+            e.remoteAddress = remote.address();
+            e.remotePort = remote.port();
+            e.commit();
+        } catch (Throwable t) {
+            failures.incrementAndGet();
+        }
+    }
+}

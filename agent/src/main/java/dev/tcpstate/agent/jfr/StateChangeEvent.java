@@ -1,0 +1,75 @@
+package dev.tcpstate.agent.jfr;
+
+import jdk.jfr.Category;
+import jdk.jfr.Description;
+import jdk.jfr.Event;
+import jdk.jfr.Label;
+import jdk.jfr.Name;
+import jdk.jfr.StackTrace;
+import jdk.jfr.Timespan;
+
+/** {@code tcpstate.StateChange}: see docs/events.md, the contract this class must match. */
+@Name("tcpstate.StateChange")
+@Label("TCP State Change")
+@Description("A TCP connection changed state (RFC 9293). The stack trace of an API-sourced event is the code that "
+        + "opened, read, shut down or closed the connection.")
+@Category({"Java Application", "TCP Connections"})
+@StackTrace(true)
+final class StateChangeEvent extends Event {
+
+    @Label("Connection Id")
+    @Description("Unique per JVM run; joins all events of one connection")
+    long connectionId;
+
+    @Label("From State")
+    @Description("RFC 9293 state before the transition")
+    String fromState;
+
+    @Label("To State")
+    @Description("RFC 9293 state after the transition")
+    String toState;
+
+    @Label("Source")
+    @Description("API: an intercepted Java call; KERNEL: the OS connection table showed it; "
+            + "EXPECTED: assumed from what was seen, not observed")
+    String source;
+
+    @Label("Trigger")
+    @Description("The call or observation that caused the transition")
+    String trigger;
+
+    @Label("Stimulus")
+    @Description("The stimulus of tcpstate's transition table")
+    String stimulus;
+
+    @Label("Local Address")
+    String localAddress;
+
+    @Label("Local Port")
+    int localPort;
+
+    @Label("Remote Address")
+    String remoteAddress;
+
+    @Label("Remote Port")
+    int remotePort;
+
+    @Label("Socket Kind")
+    @Description("Socket, ServerSocket, SocketChannel, ServerSocketChannel, AsynchronousSocketChannel, "
+            + "AsynchronousServerSocketChannel, or Kernel for a connection discovered in the OS table")
+    String socketKind;
+
+    @Label("Role")
+    @Description("CLIENT (connected), SERVER (accepted), LISTENER, or UNKNOWN (discovered by the kernel view)")
+    String role;
+
+    @Label("Time In Previous State")
+    @Timespan(Timespan.NANOSECONDS)
+    long previousStateDuration;
+
+    @Label("Kernel Timer Left")
+    @Description("For KERNEL events: time left on the connection's kernel timer (e.g. TIME_WAIT), -1 if none")
+    @Timespan(Timespan.MILLISECONDS)
+    long kernelTimer;
+
+}

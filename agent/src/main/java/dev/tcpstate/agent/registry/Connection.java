@@ -1,0 +1,76 @@
+package dev.tcpstate.agent.registry;
+
+import dev.tcpstate.agent.state.TcpState;
+import dev.tcpstate.agent.state.Visibility;
+
+/**
+ * What the agent knows of one connection (or listener). Mutable, guarded by its own monitor: the
+ * registry changes it only inside {@code synchronized (connection)}, so one connection's events
+ * are committed in the order its transitions happened.
+ */
+public final class Connection {
+
+    final long id;
+    final String kind;
+    final long firstSeenNanos;
+    Role role;
+    TcpState state = TcpState.CLOSED;
+    Visibility stateSource = Visibility.API;
+    long stateSinceNanos;
+    Endpoint local = Endpoint.UNKNOWN;
+    Endpoint remote = Endpoint.UNKNOWN;
+    boolean lingerZero;
+    /** The application closed it (or it was collected): no more API stimuli will come. */
+    boolean released;
+    /** When an assumed TIME_WAIT ends, for connections waiting in the registry's timer queue. */
+    long expectedDeadlineNanos;
+
+    Connection(long id, String kind, Role role, long nowNanos) {
+        this.id = id;
+        this.kind = kind;
+        this.role = role;
+        this.firstSeenNanos = nowNanos;
+        this.stateSinceNanos = nowNanos;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public String kind() {
+        return kind;
+    }
+
+    public synchronized Role role() {
+        return role;
+    }
+
+    public synchronized TcpState state() {
+        return state;
+    }
+
+    public synchronized Visibility stateSource() {
+        return stateSource;
+    }
+
+    public synchronized long stateSinceNanos() {
+        return stateSinceNanos;
+    }
+
+    public long firstSeenNanos() {
+        return firstSeenNanos;
+    }
+
+    public synchronized Endpoint local() {
+        return local;
+    }
+
+    public synchronized Endpoint remote() {
+        return remote;
+    }
+
+    @Override
+    public synchronized String toString() {
+        return "#" + id + " " + kind + " " + role + " " + local + " -> " + remote + " " + state;
+    }
+}

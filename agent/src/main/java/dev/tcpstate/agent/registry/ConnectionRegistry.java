@@ -1,0 +1,279 @@
+package dev.tcpstate.agent.registry;
+
+import dev.tcpstate.agent.state.StateMachine;
+import dev.tcpstate.agent.state.Stimulus;
+import dev.tcpstate.agent.state.TcpState;
+import dev.tcpstate.agent.state.TransitionTable;
+import dev.tcpstate.agent.state.Visibility;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The live connections of this JVM, keyed by their socket object (weakly: the registry never keeps
+ * a socket alive), each with its state. Stimuli go through the {@link StateMachine}; transitions and
+ * anomalies go to the {@link EventSink}.
+ */
+public final class ConnectionRegistry {
+
+    /** 2×MSL on Linux: how long an active closer holds TIME_WAIT. */
+    public static final long TIME_WAIT_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    private final ConcurrentHashMap<Object, Connection> bySocket = new ConcurrentHashMap<>();
+    private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
+    private final ConcurrentLinkedQueue<Connection> assumedTimeWait = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger assumedTimeWaitSize = new AtomicInteger();
+    private final AtomicLong ids = new AtomicLong();
+    private final AtomicLong evicted = new AtomicLong();
+    private final int capacity;
+    private volatile EventSink sink;
+    private volatile boolean kernelViewActive;
+
+    public ConnectionRegistry(EventSink sink, int capacity) {
+        this.sink = sink;
+        this.capacity = capacity;
+    }
+
+    public void setSink(EventSink sink) {
+        this.sink = sink;
+    }
+
+    /** While the kernel view runs, nothing is assumed: the kernel reports what really happens. */
+    public void setKernelViewActive(boolean active) {
+        this.kernelViewActive = active;
+    }
+
+    public boolean isKernelViewActive() {
+        return kernelViewActive;
+    }
+
+    public int size() {
+        return bySocket.size();
+    }
+
+    public long evictedCount() {
+        return evicted.get();
+    }
+
+    /** The connection of this socket object, or {@code null} when the agent does not track it. */
+    public Connection lookup(Object socket) {
+        return bySocket.get(new LookupKey(socket));
+    }
+
+    /**
+     * Starts tracking a socket (a connect about to start, an accepted connection, a listener). An
+     * already tracked socket keeps its connection. Returns {@code null} when the registry is full.
+     */
+    public Connection track(Object socket, String kind, Role role, TcpState initial) {
+        Connection existing = lookup(socket);
+        if (existing != null) {
+            return existing;
+        }
+        if (bySocket.size() >= capacity) {
+            evicted.incrementAndGet();
+            return null;
+        }
+        Connection c = new Connection(ids.incrementAndGet(), kind, role, System.nanoTime());
+        c.state = initial;
+        Connection raced = bySocket.putIfAbsent(new SocketKey(socket, c, collected), c);
+        return raced != null ? raced : c;
+    }
+
+    /** The application is done with this socket object: forget it (its connection may live on in timers). */
+    public void untrack(Object socket) {
+        Object key = new LookupKey(socket);
+        bySocket.remove(key);
+    }
+
+    public void setEndpoints(Connection c, Endpoint local, Endpoint remote) {
+        synchronized (c) {
+            if (local != null && local.isKnown()) {
+                c.local = local;
+            }
+            if (remote != null && remote.isKnown()) {
+                c.remote = remote;
+            }
+        }
+    }
+
+    public void setLingerZero(Connection c, boolean lingerZero) {
+        synchronized (c) {
+            c.lingerZero = lingerZero;
+        }
+    }
+
+    public boolean isLingerZero(Connection c) {
+        synchronized (c) {
+            return c.lingerZero;
+        }
+    }
+
+    /**
+     * Applies a stimulus the Java API revealed. When it releases the socket (close, collected), what
+     * Java can no longer see is assumed, and recorded as assumed, unless the kernel view runs.
+     */
+    public TcpState apply(Connection c, Stimulus stimulus, String trigger) {
+        synchronized (c) {
+            TcpState after = fire(c, stimulus, stimulus.visibility(), trigger, -1);
+            if (stimulus == Stimulus.CLOSE || stimulus == Stimulus.GARBAGE_COLLECTED || stimulus == Stimulus.ABORT) {
+                c.released = true;
+                if (!kernelViewActive && (after == TcpState.FIN_WAIT_1 || after == TcpState.FIN_WAIT_2)) {
+                    after = fire(c, Stimulus.ASSUMED_PEER_CLOSED, Visibility.EXPECTED,
+                            "assumed: the peer acknowledges our FIN and closes", -1);
+                }
+            }
+            return after;
+        }
+    }
+
+    /** A state the kernel showed for this connection; the kernel is the truth, so it is never an anomaly. */
+    public void observeKernelState(Connection c, TcpState observed, long timerMillis) {
+        synchronized (c) {
+            if (c.state == observed) {
+                c.stateSource = Visibility.KERNEL;
+                return;
+            }
+            TcpState from = c.state;
+            Stimulus explained = TransitionTable.explainKernelChange(from, observed);
+            String trigger = explained != null ? "kernel: " + explained.description() : "kernel: observed " + observed;
+            long now = System.nanoTime();
+            emit(c, from, observed, explained, Visibility.KERNEL, trigger, now - c.stateSinceNanos, timerMillis);
+            c.state = observed;
+            c.stateSource = Visibility.KERNEL;
+            c.stateSinceNanos = now;
+        }
+    }
+
+    private TcpState fire(Connection c, Stimulus stimulus, Visibility source, String trigger, long timerMillis) {
+        TcpState from = c.state;
+        switch (StateMachine.effect(from, stimulus)) {
+            case IGNORED:
+                return from;
+            case ANOMALY:
+                try {
+                    sink.anomaly(c, from, stimulus, trigger);
+                } catch (Throwable ignored) {
+                    // the sink counts its own failures
+                }
+                return from;
+            default:
+                TcpState to = StateMachine.next(from, stimulus);
+                long now = System.nanoTime();
+                emit(c, from, to, stimulus, source, trigger, now - c.stateSinceNanos, timerMillis);
+                c.state = to;
+                c.stateSource = source;
+                c.stateSinceNanos = now;
+                if (to == TcpState.TIME_WAIT && !kernelViewActive) {
+                    scheduleAssumedTimeWaitEnd(c, now);
+                }
+                return to;
+        }
+    }
+
+    private void emit(Connection c, TcpState from, TcpState to, Stimulus stimulus, Visibility source, String trigger,
+            long previousNanos, long timerMillis) {
+        try {
+            sink.stateChange(c, from, to, stimulus, source, trigger, previousNanos, timerMillis);
+        } catch (Throwable ignored) {
+            // the sink counts its own failures; the registry's state stays right regardless
+        }
+    }
+
+    private void scheduleAssumedTimeWaitEnd(Connection c, long now) {
+        if (assumedTimeWaitSize.get() >= capacity) {
+            evicted.incrementAndGet();
+            return;
+        }
+        c.expectedDeadlineNanos = now + TIME_WAIT_NANOS;
+        assumedTimeWait.add(c);
+        assumedTimeWaitSize.incrementAndGet();
+    }
+
+    /**
+     * Housekeeping, called periodically from the agent's own thread: sockets collected without close,
+     * and the end of assumed TIME_WAIT periods.
+     */
+    public void expire(long nowNanos) {
+        Object ref;
+        while ((ref = collected.poll()) != null) {
+            SocketKey key = (SocketKey) ref;
+            bySocket.remove(key);
+            Connection c = key.connection;
+            boolean leaked;
+            synchronized (c) {
+                leaked = !c.released;
+            }
+            if (leaked) {
+                apply(c, Stimulus.GARBAGE_COLLECTED, "garbage collected without close");
+            }
+        }
+        Connection head;
+        while ((head = assumedTimeWait.peek()) != null) {
+            synchronized (head) {
+                if (head.state == TcpState.TIME_WAIT && head.expectedDeadlineNanos - nowNanos > 0) {
+                    return;
+                }
+                assumedTimeWait.poll();
+                assumedTimeWaitSize.decrementAndGet();
+                if (head.state == TcpState.TIME_WAIT && head.stateSource != Visibility.KERNEL) {
+                    fire(head, Stimulus.ASSUMED_2MSL_ELAPSED, Visibility.EXPECTED, "assumed: 2MSL elapsed", -1);
+                }
+            }
+        }
+    }
+
+    /** The key stored in the map: weak, compared by identity of the socket object. */
+    private static final class SocketKey extends WeakReference<Object> {
+        final int hash;
+        final Connection connection;
+
+        SocketKey(Object socket, Connection connection, ReferenceQueue<Object> queue) {
+            super(socket, queue);
+            this.hash = System.identityHashCode(socket);
+            this.connection = connection;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            if (other == this) {
+                return true;
+            }
+            Object mine = get();
+            if (mine == null) {
+                return false;
+            }
+            if (other instanceof LookupKey) {
+                return ((LookupKey) other).socket == mine;
+            }
+            return other instanceof SocketKey && ((SocketKey) other).get() == mine;
+        }
+    }
+
+    /** A short-lived key for lookups, so that a lookup never creates a weak reference. */
+    private static final class LookupKey {
+        final Object socket;
+
+        LookupKey(Object socket) {
+            this.socket = socket;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(socket);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other == this || other instanceof SocketKey && ((SocketKey) other).get() == socket;
+        }
+    }
+}
