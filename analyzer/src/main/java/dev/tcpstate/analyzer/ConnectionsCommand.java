@@ -70,7 +70,7 @@ final class ConnectionsCommand implements Callable<Integer> {
                 continue;
             }
             shown++;
-            describe(c, b);
+            describe(c, b, timeline.events().spans().size() > 1);
         }
         b.append(shown).append(" of ").append(timeline.connections().size()).append(" connections shown\n");
         spec.commandLine().getOut().print(b);
@@ -78,10 +78,11 @@ final class ConnectionsCommand implements Callable<Integer> {
         return Analyzer.OK;
     }
 
-    private static void describe(Connection c, StringBuilder b) {
+    private static void describe(Connection c, StringBuilder b, boolean severalJvms) {
         b.append('#').append(c.key().id()).append("  ").append(c.local()).append(" -> ").append(c.remote())
                 .append("  ").append(c.socketKind().isEmpty() ? "?" : c.socketKind()).append(' ')
-                .append(c.role().isEmpty() ? "?" : c.role()).append("  [").append(c.key().jvm()).append("]\n");
+                .append(c.role().isEmpty() ? "?" : c.role())
+                .append(severalJvms ? "  [" + c.key().jvm() + "]" : "").append('\n');
         b.append("    opened: ").append(who(c.opened())).append('\n');
         for (Span s : c.spans()) {
             b.append(String.format("    %-13s %12s  %-8s %s%s%s%n", s.state(), Durations.format(s.nanos()),

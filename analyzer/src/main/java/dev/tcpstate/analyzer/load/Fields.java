@@ -66,6 +66,15 @@ final class Fields {
         return missing;
     }
 
+    /** A timestamp in milliseconds since the epoch, or -1. */
+    long epochMillis(IItem item, String field) {
+        Object v = value(item, field);
+        if (v instanceof IQuantity q && q.getUnit().getContentType() == UnitLookup.TIMESTAMP) {
+            return q.clampedLongValueIn(UnitLookup.EPOCH_MS);
+        }
+        return -1;
+    }
+
     long nanos(IItem item, String field) {
         return timespan(item, field, UnitLookup.NANOSECOND, UnitLookup.NANOSECOND, 0);
     }

@@ -1,5 +1,6 @@
 package dev.tcpstate.analyzer.load;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -19,7 +20,6 @@ import org.openjdk.jmc.common.unit.IQuantity;
 import org.openjdk.jmc.common.unit.IRange;
 import org.openjdk.jmc.common.unit.UnitLookup;
 import org.openjdk.jmc.flightrecorder.JfrAttributes;
-import org.openjdk.jmc.flightrecorder.jdk.JdkAttributes;
 
 /**
  * Turns the items of a recording, as the JMC parser gives them, into our event records. This is
@@ -163,17 +163,12 @@ public final class TcpEventReader {
     /** {@code pid@jvmStartTime} when the recording says, so two dumps of one JVM run join up. */
     private static String jvmIdentity(IItemCollection items, String origin) {
         for (IItemIterable iterable : items.apply(ItemFilters.type(JVM_INFORMATION))) {
-            IType<IItem> type = iterable.getType();
-            IMemberAccessor<Number, IItem> pid = JdkAttributes.JVM_PID.getAccessor(type);
-            IMemberAccessor<IQuantity, IItem> started = JdkAttributes.JVM_START_TIME.getAccessor(type);
-            if (pid == null || started == null) {
-                continue;
-            }
+            Fields f = new Fields(iterable.getType());
             for (IItem item : iterable) {
-                Number p = pid.getMember(item);
-                IQuantity s = started.getMember(item);
-                if (p != null && s != null) {
-                    return "pid " + p.longValue() + " started " + s.clampedLongValueIn(UnitLookup.EPOCH_MS);
+                long pid = f.number(item, "pid", -1);
+                long started = f.epochMillis(item, "jvmStartTime");
+                if (pid >= 0 && started > 0) {
+                    return "pid " + pid + " started " + Instant.ofEpochMilli(started);
                 }
             }
         }
