@@ -43,6 +43,13 @@ final class Fields {
         if (v instanceof Number n) {
             return n.longValue();
         }
+        if (v instanceof String text) {
+            try {
+                return Long.parseLong(text.trim());
+            } catch (NumberFormatException e) {
+                return missing;
+            }
+        }
         return missing;
     }
 
