@@ -60,7 +60,8 @@ class RecordingLoaderTest {
         assertEquals(59_000L, timeWait.kernelTimerMillis(), "@Timespan(MILLISECONDS) read as milliseconds");
         assertEquals(-1L, connect.kernelTimerMillis());
 
-        LingeringSample s = e.lingering().get(0);
+        LingeringSample s = e.lingering().get(1);
+        assertEquals(3, s.connectionId());
         assertEquals(TcpState.CLOSE_WAIT, s.state());
         assertEquals(Source.KERNEL, s.source());
         assertEquals(30_000_000_000L, s.stateNanos());
