@@ -9,11 +9,12 @@ import dev.tcpstate.analyzer.findings.Durations;
 import dev.tcpstate.analyzer.findings.Finding;
 import dev.tcpstate.analyzer.findings.Measure;
 import dev.tcpstate.analyzer.load.Frame;
+import dev.tcpstate.analyzer.load.Source;
 
 /** A finding in plain text: shared by the text report and the JUnit XML failure bodies. */
 final class FindingText {
     static final int STACK_LINES = 12;
-    static final int CONNECTION_LINES = 10;
+    static final int CONNECTION_LINES = 5;
 
     private FindingText() {
     }
@@ -68,7 +69,8 @@ final class FindingText {
         if (c.stillOpen()) {
             b.append(", still open at the end");
         }
-        b.append(c.kernelConfirmed() ? ", kernel-confirmed" : ", source " + c.source());
+        b.append(c.kernelConfirmed() ? ", kernel-confirmed"
+                : c.source() == Source.EXPECTED ? ", assumed (kernel view off)" : ", source " + c.source());
         return b.toString();
     }
 }

@@ -57,12 +57,12 @@ final class JUnitReport {
                 x.writeCharacters("\n    ");
                 x.writeStartElement("testcase");
                 x.writeAttribute("classname", "tcpstate." + f.type().name());
-                x.writeAttribute("name", f.count() + " to " + f.peer() + ", " + f.siteRole() + " at " + f.site().label());
+                x.writeAttribute("name", xml(f.count() + " to " + f.peer() + ", " + f.siteRole() + " at " + f.site().label()));
                 x.writeAttribute("time", "0");
                 x.writeStartElement("failure");
                 x.writeAttribute("type", f.type().name());
-                x.writeAttribute("message", f.severity() + ": " + f.summary());
-                x.writeCharacters(String.join("\n", FindingText.details(f, "")) + "\n");
+                x.writeAttribute("message", xml(f.severity() + ": " + f.summary()));
+                x.writeCharacters(xml(String.join("\n", FindingText.details(f, "")) + "\n"));
                 x.writeEndElement();
                 x.writeEndElement();
             }
@@ -90,6 +90,16 @@ final class JUnitReport {
         x.writeCharacters("\n      ");
         x.writeEmptyElement("property");
         x.writeAttribute("name", name);
-        x.writeAttribute("value", value);
+        x.writeAttribute("value", xml(value));
+    }
+
+    /** Text XML 1.0 can hold: recorded strings (thread names, file names) may carry control characters. */
+    static String xml(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            b.append(c < 0x20 && c != '\n' && c != '\t' && c != '\r' || c == 0xfffe || c == 0xffff ? '?' : c);
+        }
+        return b.toString();
     }
 }
