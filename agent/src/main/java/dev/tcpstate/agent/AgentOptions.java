@@ -1,5 +1,7 @@
 package dev.tcpstate.agent;
 
+import dev.tcpstate.agent.kernel.KernelSampler;
+import dev.tcpstate.agent.kernel.KernelTables;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -9,19 +11,22 @@ import java.util.Map;
  * The agent's options: {@code key=value} pairs separated by commas, as given after
  * {@code -javaagent:tcpstate-agent.jar=}. Unknown keys and bad values are errors with one clear line.
  */
-public record AgentOptions(String record, Duration kernelInterval, int maxConnections, boolean verbose) {
+public record AgentOptions(String record, long kernelIntervalNanos, KernelTables.Choice kernelReader,
+        int maxConnections, boolean verbose, Duration duration, String command, String file) {
 
     /** Options and what they mean, for the error message and the README. */
     public static final Map<String, String> KNOWN = new LinkedHashMap<>();
 
     static {
         KNOWN.put("record", "<file.jfr>: start a recording of tcpstate's events (and JDK defaults), written at exit");
-        KNOWN.put("kernelInterval", "<duration>|off: how often to read the kernel's TCP table (e.g. 500ms, 5s)");
+        KNOWN.put("kernelInterval", "<duration>|off: how often to read the kernel's TCP table (default 1s; e.g. 500ms, 5s)");
+        KNOWN.put("kernelReader", "auto|netlink|proc: how to read it (auto: netlink where native access is enabled)");
         KNOWN.put("maxConnections", "<n>: most connections tracked at once (default 100000)");
         KNOWN.put("verbose", "true|false: print what was woven");
+        KNOWN.put("duration", "<duration>: with record=, stop and write the recording after this long");
+        KNOWN.put("command", "dump|stop|status: sent by the attach command line to an agent already loaded");
+        KNOWN.put("file", "<file.jfr>: where command=dump writes");
     }
-
-    public static final Duration DEFAULT_KERNEL_INTERVAL = Duration.ofSeconds(1);
 
     /** Thrown for a bad option; its message is the one line the user sees. */
     public static final class BadOption extends Exception {
@@ -34,9 +39,13 @@ public record AgentOptions(String record, Duration kernelInterval, int maxConnec
 
     public static AgentOptions parse(String text) throws BadOption {
         String record = null;
-        Duration kernelInterval = DEFAULT_KERNEL_INTERVAL;
+        long kernelInterval = KernelSampler.DEFAULT_INTERVAL_NANOS;
+        KernelTables.Choice kernelReader = KernelTables.Choice.AUTO;
         int maxConnections = 100_000;
         boolean verbose = false;
+        Duration duration = null;
+        String command = null;
+        String file = null;
         if (text != null && !text.isBlank()) {
             for (String pair : text.split(",")) {
                 if (pair.isBlank()) {
@@ -56,7 +65,18 @@ public record AgentOptions(String record, Duration kernelInterval, int maxConnec
                         record = value;
                         break;
                     case "kernelInterval":
-                        kernelInterval = "off".equalsIgnoreCase(value) ? null : parseDuration(key, value);
+                        try {
+                            kernelInterval = KernelSampler.parseInterval(value);
+                        } catch (IllegalArgumentException e) {
+                            throw new BadOption(e.getMessage());
+                        }
+                        break;
+                    case "kernelReader":
+                        try {
+                            kernelReader = KernelTables.Choice.parse(value);
+                        } catch (IllegalArgumentException e) {
+                            throw new BadOption(e.getMessage());
+                        }
                         break;
                     case "maxConnections":
                         try {
@@ -71,12 +91,24 @@ public record AgentOptions(String record, Duration kernelInterval, int maxConnec
                     case "verbose":
                         verbose = Boolean.parseBoolean(value);
                         break;
+                    case "duration":
+                        duration = parseDuration(key, value);
+                        break;
+                    case "command":
+                        if (!value.equals("dump") && !value.equals("stop") && !value.equals("status")) {
+                            throw new BadOption("command must be dump, stop or status, not '" + value + "'");
+                        }
+                        command = value;
+                        break;
+                    case "file":
+                        file = value;
+                        break;
                     default:
                         throw new BadOption("unknown option '" + key + "'; known options: " + KNOWN.keySet());
                 }
             }
         }
-        return new AgentOptions(record, kernelInterval, maxConnections, verbose);
+        return new AgentOptions(record, kernelInterval, kernelReader, maxConnections, verbose, duration, command, file);
     }
 
     /** {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}. */

@@ -1,9 +1,241 @@
 package dev.tcpstate.agent.attach;
 
-/** {@code java -jar tcpstate-agent.jar}: the attach command line. */
-public final class AttachCli {
-    public static void main(String[] args) {
-        System.err.println("tcpstate: the attach command line is not built yet");
-        System.exit(2);
+import com.sun.tools.attach.AgentLoadException;
+import com.sun.tools.attach.AttachNotSupportedException;
+import com.sun.tools.attach.VirtualMachine;
+import com.sun.tools.attach.VirtualMachineDescriptor;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code java -jar tcpstate-agent.jar}: list the JVMs this user can attach to, attach the agent to
+ * one of them (optionally recording), dump that recording, and stop (undo the weaving). Every error
+ * is one line on stderr and exit code 2; a refused attach is exit code 3.
+ */
+@Command(name = "tcpstate", mixinStandardHelpOptions = true, version = "tcpstate 0.1",
+        description = "Attach tcpstate to a running JVM and record what its TCP connections do.",
+        subcommands = {AttachCli.ListJvms.class, AttachCli.Attach.class, AttachCli.Dump.class, AttachCli.Stop.class,
+            AttachCli.Status.class})
+public final class AttachCli implements Callable<Integer> {
+
+    static final int USAGE = 2;
+    static final int REFUSED = 3;
+    private static final String STATUS_PROPERTY = "tcpstate.agent.status";
+
+    /** One clear line for the user, then the exit code. */
+    static final class Failure extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int exitCode;
+
+        Failure(int exitCode, String message) {
+            super(message);
+            this.exitCode = exitCode;
+        }
     }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new AttachCli());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setParameterExceptionHandler((ex, a) -> {
+            err.println("tcpstate: " + ex.getMessage() + " (see --help)");
+            return USAGE;
+        });
+        cli.setExecutionExceptionHandler((ex, command, parsed) -> {
+            if (ex instanceof Failure) {
+                err.println("tcpstate: " + ex.getMessage());
+                return ((Failure) ex).exitCode;
+            }
+            err.println("tcpstate: " + ex);
+            return USAGE;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(System.out);
+        return USAGE;
+    }
+
+    @Command(name = "list", description = "The JVMs this user can attach to: pid and main class.")
+    static final class ListJvms implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            String self = String.valueOf(ProcessHandle.current().pid());
+            for (VirtualMachineDescriptor d : VirtualMachine.list()) {
+                if (!d.id().equals(self)) {
+                    spec.commandLine().getOut().println(d.id() + " " + (d.displayName().isEmpty() ? "(unknown main class)"
+                            : d.displayName()));
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "attach", description = "Load the agent into a running JVM; with --record, record its connections.")
+    static final class Attach implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", description = "pid of the target JVM")
+        long pid;
+
+        @Option(names = "--record", description = "write a recording of tcpstate's events (and JDK defaults) to this file")
+        Path record;
+
+        @Option(names = "--duration", description = "with --record: stop and write it after this long (e.g. 30s, 5m); "
+                + "default: when the target exits, or at `dump`/`stop`")
+        String duration;
+
+        @Option(names = "--kernel-interval", description = "how often the agent reads the kernel's TCP table (e.g. 1s, off)")
+        String kernelInterval;
+
+        @Option(names = "--max-connections", description = "most connections tracked at once")
+        Integer maxConnections;
+
+        @Override
+        public Integer call() throws Exception {
+            long begin = System.nanoTime();
+            StringBuilder options = new StringBuilder();
+            if (record != null) {
+                options.append("record=").append(record.toAbsolutePath());
+                if (duration != null) {
+                    options.append(",duration=").append(duration);
+                }
+            } else if (duration != null) {
+                throw new Failure(USAGE, "--duration needs --record");
+            }
+            if (kernelInterval != null) {
+                options.append(options.length() > 0 ? "," : "").append("kernelInterval=").append(kernelInterval);
+            }
+            if (maxConnections != null) {
+                options.append(options.length() > 0 ? "," : "").append("maxConnections=").append(maxConnections);
+            }
+            String status = load(pid, options.toString());
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
+            spec.commandLine().getOut().println("attached to " + pid + " in " + ms + " ms: " + status);
+            return 0;
+        }
+    }
+
+    @Command(name = "dump", description = "Write what the recording started by `attach --record` holds so far.")
+    static final class Dump implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", description = "pid of the target JVM")
+        long pid;
+
+        @Parameters(index = "1", description = "file to write")
+        Path file;
+
+        @Override
+        public Integer call() throws Exception {
+            spec.commandLine().getOut().println(load(pid, "command=dump,file=" + file.toAbsolutePath()));
+            return 0;
+        }
+    }
+
+    @Command(name = "stop", description = "Undo the weaving (restore the original classes), stop sampling and "
+            + "write the recording: the target is left as it was.")
+    static final class Stop implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", description = "pid of the target JVM")
+        long pid;
+
+        @Override
+        public Integer call() throws Exception {
+            spec.commandLine().getOut().println(load(pid, "command=stop"));
+            return 0;
+        }
+    }
+
+    @Command(name = "status", description = "Whether the agent is loaded in the target and what it tracks.")
+    static final class Status implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", description = "pid of the target JVM")
+        long pid;
+
+        @Override
+        public Integer call() throws Exception {
+            spec.commandLine().getOut().println(load(pid, "command=status"));
+            return 0;
+        }
+    }
+
+    /** Attaches, checks the target, loads the agent with {@code options}, and returns what it said. */
+    static String load(long pid, String options) throws Failure {
+        Targets.check(pid);
+        VirtualMachine vm;
+        try {
+            vm = VirtualMachine.attach(String.valueOf(pid));
+        } catch (AttachNotSupportedException | IOException e) {
+            throw new Failure(REFUSED, Targets.whyAttachFailed(pid, e));
+        }
+        try {
+            Properties props = vm.getSystemProperties();
+            String spec = props.getProperty("java.specification.version", "?");
+            if (Targets.featureOf(spec) < 17) {
+                throw new Failure(REFUSED, "process " + pid + " runs Java " + spec + "; tcpstate needs Java 17 or newer");
+            }
+            try {
+                vm.loadAgent(agentJar().toString(), options);
+            } catch (AgentLoadException e) {
+                throw new Failure(REFUSED, Targets.whyLoadFailed(pid, e));
+            } catch (com.sun.tools.attach.AgentInitializationException e) {
+                throw new Failure(REFUSED, "the agent failed to start in process " + pid + ": " + e.getMessage());
+            }
+            String status = vm.getSystemProperties().getProperty(STATUS_PROPERTY);
+            if (status == null) {
+                throw new Failure(REFUSED, "the agent gave no status in process " + pid);
+            }
+            if (status.startsWith("error: ")) {
+                throw new Failure(USAGE, status.substring("error: ".length()));
+            }
+            return status.startsWith("ok: ") ? status.substring(4) : status;
+        } catch (IOException e) {
+            throw new Failure(REFUSED, "lost the connection to process " + pid + ": " + e.getMessage());
+        } finally {
+            try {
+                vm.detach();
+            } catch (IOException ignored) {
+                // already gone
+            }
+        }
+    }
+
+    static Path agentJar() throws Failure {
+        try {
+            Path jar = Path.of(AttachCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (!Files.isRegularFile(jar)) {
+                throw new Failure(USAGE, "run this from the agent jar: java -jar tcpstate-agent.jar ...");
+            }
+            return jar;
+        } catch (URISyntaxException e) {
+            throw new Failure(USAGE, "cannot locate the agent jar: " + e.getMessage());
+        }
+    }
+
 }

@@ -177,7 +177,10 @@ public final class SocketBridge {
         apply(socket, Stimulus.SHUTDOWN_INPUT, trigger);
     }
 
-    /** close() is about to run (enter advice): decide here whether it will send FIN or RST. */
+    /**
+     * close() is about to run (enter advice): decide here whether it will send FIN or RST. A null
+     * trigger names the call after the kind of socket (channels share one close method).
+     */
     public static void close(Object socket, String trigger) {
         ConnectionRegistry r = registry;
         if (r == null) {
@@ -187,6 +190,9 @@ public final class SocketBridge {
             Connection c = r.lookup(socket);
             if (c == null) {
                 return;
+            }
+            if (trigger == null) {
+                trigger = c.kind() + ".close";
             }
             if (CONNECTING.get() == socket) {
                 return; // the connect failed and closes its socket: connectEnd records the failure
@@ -304,6 +310,11 @@ public final class SocketBridge {
             if (s instanceof Socket) {
                 Socket socket = (Socket) s;
                 return socket.isConnected() && !socket.isInputShutdown() && socket.getInputStream().available() > 0;
+            }
+            if (s instanceof SocketChannel) {
+                // the adaptor's stream asks the channel itself (FIONREAD); nothing is read
+                Socket adaptor = ((SocketChannel) s).socket();
+                return !adaptor.isInputShutdown() && adaptor.getInputStream().available() > 0;
             }
         } catch (Exception e) {
             // unknown: assume none

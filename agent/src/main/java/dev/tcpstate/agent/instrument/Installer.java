@@ -168,6 +168,11 @@ public final class Installer {
         }
     }
 
+    /** After the weaving was undone. */
+    public static void forgetWoven() {
+        WOVEN.clear();
+    }
+
     /** Methods woven so far, in this JVM. */
     public static Set<String> woven() {
         return Collections.unmodifiableSet(WOVEN);

@@ -4,7 +4,10 @@ import dev.tcpstate.agent.bridge.SocketBridge;
 import java.util.List;
 import net.bytebuddy.asm.Advice;
 
-/** {@code sun.nio.ch.ServerSocketChannelImpl}: bind, accept (channel and adaptor paths), close. */
+/**
+ * {@code sun.nio.ch.ServerSocketChannelImpl}: bind and accept (channel and adaptor paths); its close is
+ * woven where every channel's close starts (see {@link SocketChannelInstrumentation}).
+ */
 final class ServerSocketChannelInstrumentation {
 
     private static final String IMPL = "sun.nio.ch.ServerSocketChannelImpl";
@@ -16,8 +19,7 @@ final class ServerSocketChannelInstrumentation {
         return List.of(
                 Hook.of(IMPL, "bind", "(Ljava/net/SocketAddress;I)Ljava/nio/channels/ServerSocketChannel;", Bind.class),
                 Hook.of(IMPL, "accept", "()Ljava/nio/channels/SocketChannel;", Accept.class),
-                Hook.of(IMPL, "blockingAccept", "(J)Ljava/nio/channels/SocketChannel;", Accept.class),
-                Hook.of(IMPL, "implCloseSelectableChannel", "()V", Close.class));
+                Hook.of(IMPL, "blockingAccept", "(J)Ljava/nio/channels/SocketChannel;", Accept.class));
     }
 
     static final class Bind {
@@ -38,10 +40,4 @@ final class ServerSocketChannelInstrumentation {
         }
     }
 
-    static final class Close {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Object self) {
-            SocketBridge.close(self, "ServerSocketChannel.close");
-        }
-    }
 }

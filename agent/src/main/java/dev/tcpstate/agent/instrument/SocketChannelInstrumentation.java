@@ -11,6 +11,11 @@ import net.bytebuddy.asm.Advice;
 final class SocketChannelInstrumentation {
 
     private static final String IMPL = "sun.nio.ch.SocketChannelImpl";
+    /**
+     * Where every channel's close starts, while the channel is still open (so SO_LINGER and unread
+     * input can still be read). Files pass here too: the bridge's lookup misses them at once.
+     */
+    static final String CHANNEL = "java.nio.channels.spi.AbstractInterruptibleChannel";
 
     private SocketChannelInstrumentation() {
     }
@@ -28,7 +33,7 @@ final class SocketChannelInstrumentation {
                 Hook.of(IMPL, "blockingWriteFully", "([BII)V", Write.class),
                 Hook.of(IMPL, "shutdownInput", "()Ljava/nio/channels/SocketChannel;", ShutdownInput.class),
                 Hook.of(IMPL, "shutdownOutput", "()Ljava/nio/channels/SocketChannel;", ShutdownOutput.class),
-                Hook.of(IMPL, "implCloseSelectableChannel", "()V", Close.class));
+                Hook.of(CHANNEL, "close", "()V", Close.class));
     }
 
     static final class Connect {
@@ -119,7 +124,7 @@ final class SocketChannelInstrumentation {
     static final class Close {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static void enter(@Advice.This Object self) {
-            SocketBridge.close(self, "SocketChannel.close");
+            SocketBridge.close(self, null);
         }
     }
 }

@@ -3,24 +3,64 @@ package dev.tcpstate.agent.jfr;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.text.ParseException;
+import java.time.Duration;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 
-/** The recording that {@code record=<file>} starts: JDK defaults plus our events, written at exit. */
+/**
+ * The recording that {@code record=<file>} starts: JDK defaults plus our events, written at exit
+ * (or after {@code duration}); the attach command line dumps and stops it.
+ */
 public final class Recordings {
+
+    private static Recording current;
 
     private Recordings() {
     }
 
-    public static Recording startAtLaunch(String file) throws IOException, ParseException {
+    /** Starts our recording; one already running is first stopped and written to its destination. */
+    public static synchronized Path start(String file, Duration duration) throws IOException, ParseException {
+        stop();
+        Path destination = Path.of(file).toAbsolutePath();
         Recording recording = new Recording(Configuration.getConfiguration("default"));
         recording.setName("tcpstate");
         recording.enable("tcpstate.StateChange").withStackTrace();
         recording.enable("tcpstate.Anomaly").withStackTrace();
         recording.setToDisk(true);
-        recording.setDestination(Path.of(file).toAbsolutePath());
+        recording.setDestination(destination);
         recording.setDumpOnExit(true);
+        if (duration != null) {
+            recording.setDuration(duration);
+        }
         recording.start();
-        return recording;
+        current = recording;
+        return destination;
+    }
+
+    /** Writes what the running recording holds so far; null when there is none. */
+    public static synchronized Path dump(String file) throws IOException {
+        if (current == null || current.getState() != jdk.jfr.RecordingState.RUNNING) {
+            return null;
+        }
+        Path target = Path.of(file).toAbsolutePath();
+        current.dump(target);
+        return target;
+    }
+
+    /** Stops our recording, writing it to its destination; null when there was none. */
+    public static synchronized Path stop() {
+        if (current == null) {
+            return null;
+        }
+        Path destination = current.getDestination();
+        try {
+            if (current.getState() == jdk.jfr.RecordingState.RUNNING) {
+                current.stop();
+            }
+        } finally {
+            current.close();
+            current = null;
+        }
+        return destination;
     }
 }

@@ -24,6 +24,12 @@ public final class Connection {
     boolean released;
     /** When an assumed TIME_WAIT ends, for connections waiting in the registry's timer queue. */
     long expectedDeadlineNanos;
+    /** Found in the kernel's table, not seen opening through the Java API. */
+    boolean discovered;
+    /** The kernel has listed this connection at least once. */
+    boolean kernelSeen;
+    /** The kernel sample that last listed it. */
+    long kernelGeneration;
 
     Connection(long id, String kind, Role role, long nowNanos) {
         this.id = id;
@@ -67,6 +73,10 @@ public final class Connection {
 
     public synchronized Endpoint remote() {
         return remote;
+    }
+
+    public synchronized boolean isDiscovered() {
+        return discovered;
     }
 
     @Override

@@ -24,6 +24,10 @@ public final class ConnectionRegistry {
     public static final long TIME_WAIT_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private final ConcurrentHashMap<Object, Connection> bySocket = new ConcurrentHashMap<>();
+    /** Every connection not yet CLOSED, including those the application released (TIME_WAIT...). */
+    private final ConcurrentHashMap<Long, Connection> live = new ConcurrentHashMap<>();
+    /** Connections whose 4-tuple is known, for matching kernel rows (only while the kernel view runs). */
+    final ConcurrentHashMap<TupleKey, Connection> byTuple = new ConcurrentHashMap<>();
     private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
     private final ConcurrentLinkedQueue<Connection> assumedTimeWait = new ConcurrentLinkedQueue<>();
     private final AtomicInteger assumedTimeWaitSize = new AtomicInteger();
@@ -51,8 +55,14 @@ public final class ConnectionRegistry {
         return kernelViewActive;
     }
 
+    /** Connections tracked and not yet CLOSED. */
     public int size() {
-        return bySocket.size();
+        return live.size();
+    }
+
+    /** Every connection not yet CLOSED; a weakly consistent view. */
+    public Iterable<Connection> liveConnections() {
+        return live.values();
     }
 
     public long evictedCount() {
@@ -73,14 +83,37 @@ public final class ConnectionRegistry {
         if (existing != null) {
             return existing;
         }
-        if (bySocket.size() >= capacity) {
+        if (live.size() >= capacity) {
             evicted.incrementAndGet();
             return null;
         }
         Connection c = new Connection(ids.incrementAndGet(), kind, role, System.nanoTime());
         c.state = initial;
         Connection raced = bySocket.putIfAbsent(new SocketKey(socket, c, collected), c);
-        return raced != null ? raced : c;
+        if (raced != null) {
+            return raced;
+        }
+        live.put(c.id, c);
+        return c;
+    }
+
+    /** A connection of this process that only the kernel showed (opened before attach, or natively). */
+    Connection discover(Endpoint local, Endpoint remote, TcpState observed, long timerMillis) {
+        if (live.size() >= capacity) {
+            evicted.incrementAndGet();
+            return null;
+        }
+        Connection c = new Connection(ids.incrementAndGet(), "Kernel",
+                observed == TcpState.LISTEN ? Role.LISTENER : Role.UNKNOWN, System.nanoTime());
+        synchronized (c) {
+            c.local = local;
+            c.remote = remote;
+            c.discovered = true;
+            live.put(c.id, c);
+            byTuple.put(TupleKey.of(c), c);
+            observeKernelState(c, observed, timerMillis, "kernel: discovered in state " + observed);
+        }
+        return c;
     }
 
     /** The application is done with this socket object: forget it (its connection may live on in timers). */
@@ -96,6 +129,10 @@ public final class ConnectionRegistry {
             }
             if (remote != null && remote.isKnown()) {
                 c.remote = remote;
+            }
+            if (kernelViewActive && c.local.isKnown() && (c.remote.isKnown() || c.role == Role.LISTENER)
+                    && c.state != TcpState.CLOSED) {
+                byTuple.put(TupleKey.of(c), c);
             }
         }
     }
@@ -125,26 +162,46 @@ public final class ConnectionRegistry {
                     after = fire(c, Stimulus.ASSUMED_PEER_CLOSED, Visibility.EXPECTED,
                             "assumed: the peer acknowledges our FIN and closes", -1);
                 }
+                afterTransition(c);
             }
             return after;
         }
     }
 
-    /** A state the kernel showed for this connection; the kernel is the truth, so it is never an anomaly. */
-    public void observeKernelState(Connection c, TcpState observed, long timerMillis) {
+    /**
+     * A state the kernel showed for this connection; the kernel is the truth, so it is never an
+     * anomaly. {@code trigger} null names the segment that explains the change, when one does.
+     */
+    public void observeKernelState(Connection c, TcpState observed, long timerMillis, String trigger) {
         synchronized (c) {
-            if (c.state == observed) {
+            boolean firstSight = !c.kernelSeen;
+            c.kernelSeen = true;
+            TcpState from = c.state;
+            if (from == observed) {
                 c.stateSource = Visibility.KERNEL;
                 return;
             }
-            TcpState from = c.state;
             Stimulus explained = TransitionTable.explainKernelChange(from, observed);
-            String trigger = explained != null ? "kernel: " + explained.description() : "kernel: observed " + observed;
+            if (trigger == null) {
+                trigger = explained != null ? "kernel: " + explained.description() : "kernel: observed " + observed;
+            }
             long now = System.nanoTime();
-            emit(c, from, observed, explained, Visibility.KERNEL, trigger, now - c.stateSinceNanos, timerMillis);
+            emit(c, from, observed, explained, Visibility.KERNEL, trigger, firstSight && c.discovered ? 0
+                    : now - c.stateSinceNanos, timerMillis);
             c.state = observed;
             c.stateSource = Visibility.KERNEL;
             c.stateSinceNanos = now;
+            afterTransition(c);
+        }
+    }
+
+    /** Ends what the registry holds for a connection that reached its end. Called holding c's monitor. */
+    private void afterTransition(Connection c) {
+        boolean finished = c.state == TcpState.CLOSED
+                || (!kernelViewActive && c.released && c.state == TcpState.LAST_ACK);
+        if (finished) {
+            live.remove(c.id);
+            byTuple.remove(TupleKey.of(c), c);
         }
     }
 
@@ -170,6 +227,7 @@ public final class ConnectionRegistry {
                 if (to == TcpState.TIME_WAIT && !kernelViewActive) {
                     scheduleAssumedTimeWaitEnd(c, now);
                 }
+                afterTransition(c);
                 return to;
         }
     }

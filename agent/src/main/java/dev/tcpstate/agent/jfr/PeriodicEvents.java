@@ -1,0 +1,138 @@
+package dev.tcpstate.agent.jfr;
+
+import dev.tcpstate.agent.registry.Connection;
+import dev.tcpstate.agent.registry.ConnectionRegistry;
+import dev.tcpstate.agent.registry.Endpoint;
+import dev.tcpstate.agent.state.TcpState;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import jdk.jfr.FlightRecorder;
+
+/**
+ * The periodic events: JFR calls them on its own thread at each period, so a recording dumped at
+ * any moment re-states the lingering connections and the counts per state.
+ */
+public final class PeriodicEvents {
+
+    static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private PeriodicEvents() {
+    }
+
+    /** What the host tells of its own TCP table, where the OS shows it (else -1). */
+    public interface HostView {
+        int hostTimeWait();
+
+        int ephemeralPortLow();
+
+        int ephemeralPortHigh();
+
+        HostView NONE = new HostView() {
+            @Override
+            public int hostTimeWait() {
+                return -1;
+            }
+
+            @Override
+            public int ephemeralPortLow() {
+                return -1;
+            }
+
+            @Override
+            public int ephemeralPortHigh() {
+                return -1;
+            }
+        };
+    }
+
+    public static void register(ConnectionRegistry registry, HostView host, LongSupplier dropped) {
+        lastHost = host;
+        lastDropped = dropped;
+        FlightRecorder.addPeriodicEvent(LingeringConnectionEvent.class, () -> lingering(registry));
+        FlightRecorder.addPeriodicEvent(StateSummaryEvent.class, () -> summary(registry, host, dropped));
+    }
+
+    /** Re-states the picture now: before a dump or a stop, which the periods do not wait for. */
+    public static void emitNow(ConnectionRegistry registry) {
+        if (registry != null) {
+            lingering(registry);
+            summary(registry, lastHost, lastDropped);
+        }
+    }
+
+    private static volatile HostView lastHost = HostView.NONE;
+    private static volatile LongSupplier lastDropped = () -> 0;
+
+    static boolean isLingering(TcpState s) {
+        switch (s) {
+            case SYN_SENT:
+            case FIN_WAIT_1:
+            case FIN_WAIT_2:
+            case CLOSE_WAIT:
+            case CLOSING:
+            case LAST_ACK:
+            case TIME_WAIT:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static void lingering(ConnectionRegistry registry) {
+        try {
+            long now = System.nanoTime();
+            for (Connection c : registry.liveConnections()) {
+                TcpState state = c.state();
+                long inState = now - c.stateSinceNanos();
+                if (!isLingering(state) || inState < LINGER_NANOS) {
+                    continue;
+                }
+                LingeringConnectionEvent e = new LingeringConnectionEvent();
+                Endpoint local = c.local();
+                Endpoint remote = c.remote();
+                e.connectionId = c.id();
+                e.state = state.name();
+                e.source = c.stateSource().name();
+                e.stateDuration = inState;
+                e.connectionAge = now - c.firstSeenNanos();
+                e.localAddress = local.address();
+                e.localPort = local.port();
+                e.remoteAddress = remote.address();
+                e.remotePort = remote.port();
+                e.socketKind = c.kind();
+                e.role = c.role().name();
+                e.commit();
+            }
+        } catch (Throwable ignored) {
+            // a periodic hook must never fail JFR's thread
+        }
+    }
+
+    private static void summary(ConnectionRegistry registry, HostView host, LongSupplier dropped) {
+        try {
+            int[] counts = new int[TcpState.values().length];
+            for (Connection c : registry.liveConnections()) {
+                counts[c.state().ordinal()]++;
+            }
+            StateSummaryEvent e = new StateSummaryEvent();
+            e.listen = counts[TcpState.LISTEN.ordinal()];
+            e.synSent = counts[TcpState.SYN_SENT.ordinal()];
+            e.synReceived = counts[TcpState.SYN_RECEIVED.ordinal()];
+            e.established = counts[TcpState.ESTABLISHED.ordinal()];
+            e.finWait1 = counts[TcpState.FIN_WAIT_1.ordinal()];
+            e.finWait2 = counts[TcpState.FIN_WAIT_2.ordinal()];
+            e.closeWait = counts[TcpState.CLOSE_WAIT.ordinal()];
+            e.closing = counts[TcpState.CLOSING.ordinal()];
+            e.lastAck = counts[TcpState.LAST_ACK.ordinal()];
+            e.timeWait = counts[TcpState.TIME_WAIT.ordinal()];
+            e.hostTimeWait = host.hostTimeWait();
+            e.ephemeralPortLow = host.ephemeralPortLow();
+            e.ephemeralPortHigh = host.ephemeralPortHigh();
+            e.evicted = registry.evictedCount();
+            e.dropped = dropped.getAsLong();
+            e.commit();
+        } catch (Throwable ignored) {
+            // a periodic hook must never fail JFR's thread
+        }
+    }
+}

@@ -1,0 +1,267 @@
+package dev.tcpstate.agent.kernel;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The daemon thread {@value #THREAD_NAME}: every interval, one sample of the kernel's TCP table,
+ * handed to a {@link KernelRowSink} as {@code beginSample}, one {@code row} per socket, {@code endSample}.
+ *
+ * <p>It never lets a {@link Throwable} out: a failed sample is counted, and the sink then sees a
+ * {@code beginSample} (perhaps some rows) and <em>no</em> {@code endSample}; the next sample begins
+ * afresh. After {@value #MAX_CONSECUTIVE_FAILURES} failures in a row it stops, saying so once on
+ * stderr.
+ *
+ * <p>It keeps its own cost under {@value #CPU_BUDGET_PERCENT}% of one CPU: each sample's CPU time (this
+ * thread's, user + kernel, so including the kernel's work of producing the table) is measured, and when
+ * it exceeds that share of the interval, the interval grows until it does not (up to
+ * {@link #MAX_INTERVAL_NANOS}); it shrinks back towards the configured one when samples get cheap.
+ */
+public final class KernelSampler {
+    public static final String THREAD_NAME = "tcpstate-kernel-sampler";
+    /** See BENCHMARKS.md, "Kernel sampling": the figures this default rests on. */
+    public static final long DEFAULT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Back-off stops here: a table that costs more than 1% even at this pace is sampled anyway. */
+    public static final long MAX_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(60);
+    static final int CPU_BUDGET_PERCENT = 1;
+    static final int MAX_CONSECUTIVE_FAILURES = 10;
+    /** {@code /proc/self/fd} is read again at most once every this many samples (see {@link SocketInodes}). */
+    static final int MIN_SAMPLES_BETWEEN_INODE_SCANS = 10;
+    private static final long MIN_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final AtomicBoolean SAID_NO_TABLE = new AtomicBoolean();
+
+    private final KernelRowSink sink;
+    private final KernelTable table;
+    private final SocketInodes inodes;
+    private final long configuredIntervalNanos;
+    private final PrintStream log;
+    private final Thread thread;
+    private volatile boolean stopping;
+
+    private volatile long intervalNanos;
+    private volatile long samples;
+    private volatile long failures;
+    private volatile long lastSampleCpuNanos = -1;
+    private volatile int lastSampleRows = -1;
+    private volatile Throwable lastFailure;
+
+    KernelSampler(KernelRowSink sink, KernelTable table, SocketInodes inodes, long intervalNanos, PrintStream log) {
+        this.sink = sink;
+        this.table = table;
+        this.inodes = inodes;
+        this.configuredIntervalNanos = intervalNanos;
+        this.intervalNanos = intervalNanos;
+        this.log = log;
+        // no inherited thread locals nor context loader: the thread must not pin application classes
+        this.thread = new Thread(null, this::run, THREAD_NAME, 0, false);
+        thread.setDaemon(true);
+        thread.setContextClassLoader(null);
+    }
+
+    /**
+     * Starts sampling into {@code sink}, or returns null: when {@code intervalNanos} is -1
+     * ({@code kernelInterval=off}), or when this OS has no TCP table (said once on {@code log}).
+     */
+    public static KernelSampler start(KernelRowSink sink, long intervalNanos, KernelTables.Choice choice,
+            PrintStream log) {
+        if (intervalNanos < 0) {
+            return null;
+        }
+        KernelTables.Opened opened = KernelTables.open(choice);
+        if (opened.table == null) {
+            if (SAID_NO_TABLE.compareAndSet(false, true)) {
+                log.println("tcpstate: " + opened.reason);
+            }
+            return null;
+        }
+        KernelSampler sampler = new KernelSampler(sink, opened.table, SocketInodes.ofThisProcess(), intervalNanos, log);
+        sampler.thread.start();
+        return sampler;
+    }
+
+    /**
+     * Parses {@code kernelInterval=}: a whole number with a unit, {@code ms}, {@code s} or {@code m}
+     * ({@code 500ms}, {@code 5s}, {@code 1m}), or {@code off}.
+     *
+     * @return the interval in nanoseconds, {@link #DEFAULT_INTERVAL_NANOS} for null or empty, -1 for off
+     * @throws IllegalArgumentException naming what is accepted
+     */
+    public static long parseInterval(String option) {
+        if (option == null || option.trim().isEmpty()) {
+            return DEFAULT_INTERVAL_NANOS;
+        }
+        String s = option.trim().toLowerCase(Locale.ROOT);
+        if (s.equals("off")) {
+            return -1;
+        }
+        int digits = 0;
+        while (digits < s.length() && Character.isDigit(s.charAt(digits))) {
+            digits++;
+        }
+        String unit = s.substring(digits).trim();
+        TimeUnit timeUnit = unit.equals("ms") ? TimeUnit.MILLISECONDS
+                : unit.equals("s") ? TimeUnit.SECONDS
+                : unit.equals("m") ? TimeUnit.MINUTES
+                : null;
+        if (digits == 0 || digits > 9 || timeUnit == null) {
+            throw new IllegalArgumentException("kernelInterval must be a number with ms, s or m (500ms, 5s, 1m), "
+                    + "or off; not '" + option + "'");
+        }
+        long nanos = timeUnit.toNanos(Long.parseLong(s.substring(0, digits)));
+        if (nanos < MIN_INTERVAL_NANOS) {
+            throw new IllegalArgumentException("kernelInterval must be at least 10ms; not '" + option + "'");
+        }
+        return nanos;
+    }
+
+    /** Stops the thread (waiting up to a second for the sample under way) and releases the reader. */
+    public void stop() {
+        stopping = true;
+        thread.interrupt();
+        if (Thread.currentThread() != thread) {
+            try {
+                thread.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The sockets of this process: the sink asks {@link SocketInodes#owns} about rows it does not track. */
+    public SocketInodes socketInodes() {
+        return inodes;
+    }
+
+    public String readerName() {
+        return table.name();
+    }
+
+    public long samples() {
+        return samples;
+    }
+
+    public long failures() {
+        return failures;
+    }
+
+    /** CPU time (user + kernel) of the last successful sample, inode rescan included; -1 before one. */
+    public long lastSampleCpuNanos() {
+        return lastSampleCpuNanos;
+    }
+
+    public int lastSampleRows() {
+        return lastSampleRows;
+    }
+
+    /** The interval now in force: the configured one, or longer after a back-off. */
+    public long intervalNanos() {
+        return intervalNanos;
+    }
+
+    public long configuredIntervalNanos() {
+        return configuredIntervalNanos;
+    }
+
+    public boolean isRunning() {
+        return thread.isAlive();
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    Throwable lastFailure() {
+        return lastFailure;
+    }
+
+    private void run() {
+        int consecutiveFailures = 0;
+        try {
+            while (!stopping) {
+                long start = System.nanoTime();
+                long cpuStart = threadCpuNanos();
+                try {
+                    sampleOnce(start);
+                    consecutiveFailures = 0;
+                    long cpu = threadCpuNanos();
+                    long cost = cpu >= 0 && cpuStart >= 0 ? cpu - cpuStart : System.nanoTime() - start;
+                    lastSampleCpuNanos = cost;
+                    intervalNanos = adapt(intervalNanos, configuredIntervalNanos, cost);
+                } catch (Throwable t) {
+                    failures++;
+                    lastFailure = t;
+                    if (++consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
+                        log.println("tcpstate: kernel sampling stopped after " + consecutiveFailures
+                                + " failures in a row; only inferred states from now on. Last: " + t);
+                        return;
+                    }
+                }
+                sleepUntil(start + intervalNanos);
+            }
+        } finally {
+            table.close();
+        }
+    }
+
+    private void sampleOnce(long start) throws Exception {
+        inodes.rescanIfWanted(MIN_SAMPLES_BETWEEN_INODE_SCANS);
+        sink.beginSample(start);
+        lastSampleRows = table.read(sink);
+        sink.endSample();
+        samples++;
+    }
+
+    /** The next interval: long enough that {@code cost} stays within the budget, never below the configured one. */
+    static long adapt(long current, long configured, long cost) {
+        long needed = cost * (100 / CPU_BUDGET_PERCENT);
+        if (needed > current) {
+            return Math.min(Math.max(needed, configured), Math.max(MAX_INTERVAL_NANOS, configured));
+        }
+        if (current > configured && needed < current / 2) {
+            return Math.max(configured, Math.max(needed, current / 2));
+        }
+        return current;
+    }
+
+    private void sleepUntil(long deadline) {
+        for (long left = deadline - System.nanoTime(); left > 0 && !stopping; left = deadline - System.nanoTime()) {
+            LockSupport.parkNanos(this, left);
+        }
+    }
+
+    private static volatile boolean cpuUnavailable;
+
+    /** This thread's CPU time (user + kernel), or -1 where the JDK cannot tell. */
+    static long threadCpuNanos() {
+        if (cpuUnavailable) {
+            return -1;
+        }
+        try {
+            return Cpu.threadNanos();
+        } catch (LinkageError e) {
+            cpuUnavailable = true;
+            return -1;
+        }
+    }
+
+    /** Thread CPU time, where the JDK offers it (java.management may be absent from a jlinked runtime). */
+    private static final class Cpu {
+        private static final java.lang.management.ThreadMXBean BEAN = bean();
+
+        private static java.lang.management.ThreadMXBean bean() {
+            try {
+                java.lang.management.ThreadMXBean b = java.lang.management.ManagementFactory.getThreadMXBean();
+                return b.isCurrentThreadCpuTimeSupported() && b.isThreadCpuTimeEnabled() ? b : null;
+            } catch (Throwable t) {
+                return null;
+            }
+        }
+
+        static long threadNanos() {
+            return BEAN == null ? -1 : BEAN.getCurrentThreadCpuTime();
+        }
+    }
+}

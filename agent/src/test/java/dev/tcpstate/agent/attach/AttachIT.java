@@ -1,0 +1,268 @@
+package dev.tcpstate.agent.attach;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.tcpstate.agent.it.ChildJvm;
+import dev.tcpstate.agent.it.Recorded;
+import dev.tcpstate.agent.it.Recorded.Change;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@code java -jar tcpstate-agent.jar attach|status|dump|stop} against real running JVMs: the JDK of
+ * the test and the other installed one (17 and 25 attach to each other), and every refusal.
+ */
+class AttachIT {
+
+    @TempDir
+    Path dir;
+
+    /** A JDK's java launcher and its feature version. */
+    record Jdk(String java, int feature) {
+        @Override
+        public String toString() {
+            return "JDK " + feature;
+        }
+    }
+
+    static Jdk current() {
+        return new Jdk(ChildJvm.javaExecutable(), Runtime.version().feature());
+    }
+
+    /** This JDK and every other one installed at the usual places. */
+    static Stream<Jdk> targets() {
+        List<Jdk> jdks = new ArrayList<>();
+        jdks.add(current());
+        for (String home : List.of("/usr/lib/jvm/java-17-openjdk-amd64", "/usr/lib/jvm/temurin-25-jdk-amd64")) {
+            Jdk other = jdkAt(Path.of(home));
+            if (other != null && other.feature() != current().feature()) {
+                jdks.add(other);
+            }
+        }
+        return jdks.stream();
+    }
+
+    static Jdk jdkAt(Path home) {
+        try {
+            Path java = home.resolve("bin/java");
+            if (!Files.isExecutable(java)) {
+                return null;
+            }
+            for (String line : Files.readAllLines(home.resolve("release"))) {
+                if (line.startsWith("JAVA_VERSION=")) {
+                    String v = line.substring("JAVA_VERSION=".length()).replace("\"", "");
+                    return new Jdk(java.toString(), Integer.parseInt(v.split("[.]")[0]));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return null;
+        }
+        return null;
+    }
+
+    static LiveJvm target(Jdk jdk, String... extra) throws IOException {
+        List<String> args = new ArrayList<>(List.of(extra));
+        if (jdk.feature() >= 21) {
+            args.add("-XX:+EnableDynamicAgentLoading"); // what the README tells users: no JEP 451 warning
+        }
+        return LiveJvm.start(jdk.java(), args, ChildJvm.testClasses(), HoldingApp.class.getName());
+    }
+
+    /** The attach command line, run by the test's own JDK. */
+    static ChildJvm cli(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(ChildJvm.javaExecutable(), "-jar", ChildJvm.agentJar().toString()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile("cli", ".out");
+        Path err = Files.createTempFile("cli", ".err");
+        try {
+            Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("cli did not finish: " + command);
+            }
+            return new ChildJvm(p.exitValue(), Files.readString(out), Files.readString(err));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    static void assertOneLineError(ChildJvm run, int exitCode, String contains) {
+        assertEquals(exitCode, run.exitCode(), run.stderr());
+        List<String> lines = run.stderr().lines().toList();
+        assertEquals(1, lines.size(), run.stderr());
+        assertTrue(lines.get(0).startsWith("tcpstate: ") && lines.get(0).contains(contains), lines.get(0));
+    }
+
+    private static List<Change> clientWithPort(Recorded r, int port) {
+        return r.connections().values().stream()
+                .filter(c -> c.stream().anyMatch(e -> e.localPort() == port && e.role().equals("CLIENT")))
+                .findFirst().orElse(List.of());
+    }
+
+    @ParameterizedTest(name = "target on {0}")
+    @MethodSource("targets")
+    void attachFindsLingeringConnectionsThenTracksNewOnesAndStopLeavesTheTargetAsItWas(Jdk jdk) throws Exception {
+        Path userRecording = dir.resolve("user.jfr");
+        Path first = dir.resolve("first.jfr");
+        Path second = dir.resolve("second.jfr");
+        try (LiveJvm app = target(jdk, "-XX:StartFlightRecording=filename=" + userRecording)) {
+            String[] ready = app.await("READY").split(" ");
+            int idlePort = Integer.parseInt(ready[2]);
+            String pid = String.valueOf(app.pid());
+
+            ChildJvm attach = cli("attach", pid, "--record", first.toString(), "--kernel-interval", "200ms");
+            assertEquals(0, attach.exitCode(), attach.stderr());
+            assertTrue(attach.stdout().matches("(?s)attached to " + pid + " in \\d+ ms: installed in \\d+ ms, woven \\d+ "
+                    + "methods, recording to .*"), attach.stdout());
+            System.out.println("[" + jdk + "] " + attach.stdout().trim());
+            String wovenBefore = cli("status", pid).stdout();
+
+            ChildJvm again = cli("attach", pid, "--record", second.toString());
+            assertEquals(0, again.exitCode(), again.stderr());
+            assertTrue(again.stdout().contains("already installed, options applied"), again.stdout());
+            assertEquals(wovenBefore.replaceAll("tracking \\d+", ""), cli("status", pid).stdout()
+                    .replaceAll("tracking \\d+", ""), "a second attach weaves nothing more");
+
+            app.send("cycle");
+            int tracked = Integer.parseInt(app.await("cycle").split(" ")[1]);
+            TimeUnit.MILLISECONDS.sleep(600);
+            ChildJvm stop = cli("stop", pid);
+            assertEquals(0, stop.exitCode(), stop.stderr());
+            assertTrue(stop.stdout().contains("original classes restored"), stop.stdout());
+            assertTrue(cli("status", pid).stdout().contains("not installed"));
+
+            app.send("cycle");
+            int untracked = Integer.parseInt(app.await("cycle").split(" ")[1]);
+
+            ChildJvm reattach = cli("attach", pid, "--kernel-interval", "off");
+            assertEquals(0, reattach.exitCode(), reattach.stderr());
+            assertTrue(reattach.stdout().contains("installed in"), reattach.stdout());
+            app.send("cycle");
+            int retracked = Integer.parseInt(app.await("cycle").split(" ")[1]);
+            app.send("quit");
+            assertEquals(0, app.waitForExit(), app.stderr());
+            assertFalse(app.stderr().contains("Exception"), app.stderr());
+
+            Recorded att = Recorded.read(first);
+            List<Change> preExisting = att.connections().values().stream()
+                    .filter(c -> c.get(0).localPort() == idlePort).findFirst().orElseThrow();
+            Change found = preExisting.get(0);
+            assertEquals("CLOSE_WAIT", found.to());
+            assertEquals("KERNEL", found.source());
+            assertEquals("Kernel", found.kind());
+            List<String> states = Recorded.toStates(clientWithPort(Recorded.read(second), tracked));
+            assertEquals(List.of("SYN_SENT", "ESTABLISHED", "FIN_WAIT_1"), states.subList(0, 3), states.toString());
+
+            Recorded user = Recorded.read(userRecording);
+            assertTrue(clientWithPort(user, untracked).isEmpty(), "after stop, nothing is woven: no events");
+            assertFalse(clientWithPort(user, retracked).isEmpty(), "after a re-attach, events again");
+            assertFalse(clientWithPort(user, tracked).isEmpty());
+        }
+    }
+
+    @Test
+    void dumpWritesTheRecordingSoFarAndSaysWhenThereIsNone() throws Exception {
+        try (LiveJvm app = target(current())) {
+            app.await("READY");
+            String pid = String.valueOf(app.pid());
+            ChildJvm none = cli("attach", pid);
+            assertEquals(0, none.exitCode(), none.stderr());
+            assertOneLineError(cli("dump", pid, dir.resolve("x.jfr").toString()), 2, "no tcpstate recording is running");
+            assertEquals(0, cli("attach", pid, "--record", dir.resolve("r.jfr").toString()).exitCode());
+            app.send("cycle");
+            app.await("cycle");
+            ChildJvm dump = cli("dump", pid, dir.resolve("d.jfr").toString());
+            assertEquals(0, dump.exitCode(), dump.stderr());
+            assertTrue(Files.size(dir.resolve("d.jfr")) > 0);
+            assertTrue(Recorded.read(dir.resolve("d.jfr")).connections().size() >= 1);
+            app.send("quit");
+            assertEquals(0, app.waitForExit());
+        }
+    }
+
+    @Test
+    void noSuchPidIsOneLineAndExitTwo() throws Exception {
+        assertOneLineError(cli("attach", "2147483646"), 2, "no process with pid 2147483646");
+    }
+
+    @Test
+    void aProcessThatIsNotAJvmIsRefused() throws Exception {
+        Process sleep = new ProcessBuilder("sleep", "30").start();
+        try {
+            assertOneLineError(cli("attach", String.valueOf(sleep.pid())), 3, "is not a Java virtual machine");
+        } finally {
+            sleep.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aJvmWithTheAttachMechanismOffIsRefused() throws Exception {
+        try (LiveJvm app = LiveJvm.start(ChildJvm.javaExecutable(), List.of("-XX:+DisableAttachMechanism"),
+                ChildJvm.testClasses(), HoldingApp.class.getName())) {
+            app.await("READY");
+            assertOneLineError(cli("attach", String.valueOf(app.pid())), 3, "attach mechanism is off");
+        }
+    }
+
+    @Test
+    void aJvmThatRefusesDynamicAgentsIsRefusedWithTheWayOut() throws Exception {
+        Jdk modern = targets().filter(j -> j.feature() >= 21).findFirst().orElse(null);
+        assumeTrue(modern != null, "no JDK 21+ installed: -XX:-EnableDynamicAgentLoading does not exist before 21");
+        try (LiveJvm app = LiveJvm.start(modern.java(), List.of("-XX:-EnableDynamicAgentLoading"),
+                ChildJvm.testClasses(), HoldingApp.class.getName())) {
+            app.await("READY");
+            assertOneLineError(cli("attach", String.valueOf(app.pid())), 3, "-XX:-EnableDynamicAgentLoading");
+        }
+    }
+
+    @Test
+    void aJvmOfAnotherUserIsRefused() throws Exception {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        assumeTrue(root && Files.isExecutable(Path.of("/usr/sbin/runuser")),
+                "needs root and runuser to run the command line as another user");
+        try (LiveJvm app = target(current())) {
+            app.await("READY");
+            Path jar = dir.resolve("agent.jar");
+            Files.copy(ChildJvm.agentJar(), jar);
+            dir.toFile().setExecutable(true, false);
+            jar.toFile().setReadable(true, false);
+            Process p = new ProcessBuilder("/usr/sbin/runuser", "-u", "nobody", "--", ChildJvm.javaExecutable(),
+                    "-jar", jar.toString(), "attach", String.valueOf(app.pid())).redirectErrorStream(false).start();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            String err = new String(p.getErrorStream().readAllBytes());
+            assertEquals(3, p.exitValue(), err);
+            assertTrue(err.startsWith("tcpstate: ") && err.contains("belongs to another user"), err);
+            assertEquals(1, err.lines().count(), err);
+        }
+    }
+
+    @Test
+    void badUsageIsOneLineAndExitTwo() throws Exception {
+        assertOneLineError(cli("attach", "abc"), 2, "'abc' is not a long");
+        assertOneLineError(cli("frobnicate"), 2, "Unmatched argument");
+        assertOneLineError(cli("attach", "1", "--duration", "5s"), 2, "");
+    }
+
+    @Test
+    void listShowsRunningJvmsWithTheirMainClass() throws Exception {
+        try (LiveJvm app = target(current())) {
+            app.await("READY");
+            ChildJvm list = cli("list");
+            assertEquals(0, list.exitCode(), list.stderr());
+            assertTrue(list.stdout().contains(app.pid() + " " + HoldingApp.class.getName()), list.stdout());
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.tcpstate.agent.attach;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+
+/**
+ * The target of the attach tests: a JVM that already holds a connection in CLOSE_WAIT (its peer
+ * closed, it never reads) when it prints {@code READY <listenerPort> <closeWaitPort>}, then runs one
+ * connect/accept/close cycle per {@code cycle} line on stdin, and exits on {@code quit}.
+ */
+public final class HoldingApp {
+    public static void main(String[] args) throws Exception {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        try (ServerSocket listener = new ServerSocket(0, 50, loopback)) {
+            Socket idle = new Socket(loopback, listener.getLocalPort());
+            listener.accept().close();
+            System.out.println("READY " + listener.getLocalPort() + " " + idle.getLocalPort());
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
+            String line;
+            while ((line = in.readLine()) != null && !line.equals("quit")) {
+                Socket client = new Socket(loopback, listener.getLocalPort());
+                Socket server = listener.accept();
+                client.close();
+                server.getInputStream().read();
+                server.close();
+                System.out.println("cycle " + client.getLocalPort());
+            }
+            idle.close();
+        }
+    }
+}

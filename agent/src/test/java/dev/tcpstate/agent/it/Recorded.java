@@ -1,0 +1,70 @@
+package dev.tcpstate.agent.it;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+
+/** The tcpstate.StateChange events of a recording, grouped by connection. */
+public final class Recorded {
+
+    /** One transition as read back from the recording. */
+    public record Change(long connectionId, String from, String to, String source, String trigger, String stimulus,
+            String localAddress, int localPort, String remoteAddress, int remotePort, String kind, String role,
+            boolean hasStack) {
+    }
+
+    private final Map<Long, List<Change>> byConnection = new LinkedHashMap<>();
+    private final List<RecordedEvent> anomalies = new ArrayList<>();
+
+    public static Recorded read(Path recording) throws IOException {
+        Recorded r = new Recorded();
+        List<RecordedEvent> events = RecordingFile.readAllEvents(recording);
+        events.sort((a, b) -> a.getStartTime().compareTo(b.getStartTime()));
+        for (RecordedEvent e : events) {
+            String type = e.getEventType().getName();
+            if (type.equals("tcpstate.Anomaly")) {
+                r.anomalies.add(e);
+            }
+            if (!type.equals("tcpstate.StateChange")) {
+                continue;
+            }
+            Change c = new Change(e.getLong("connectionId"), e.getString("fromState"), e.getString("toState"),
+                    e.getString("source"), e.getString("trigger"), e.getString("stimulus"), e.getString("localAddress"),
+                    e.getInt("localPort"), e.getString("remoteAddress"), e.getInt("remotePort"),
+                    e.getString("socketKind"), e.getString("role"), e.getStackTrace() != null);
+            r.byConnection.computeIfAbsent(c.connectionId(), k -> new ArrayList<>()).add(c);
+        }
+        return r;
+    }
+
+    public Map<Long, List<Change>> connections() {
+        return byConnection;
+    }
+
+    public List<RecordedEvent> anomalies() {
+        return anomalies;
+    }
+
+    /** Connections whose local or remote port is {@code port} and whose role is {@code role}. */
+    public List<List<Change>> withPort(int port, String role) {
+        List<List<Change>> found = new ArrayList<>();
+        for (List<Change> changes : byConnection.values()) {
+            boolean matches = changes.stream().anyMatch(c -> c.role().equals(role)
+                    && (c.localPort() == port || c.remotePort() == port));
+            if (matches) {
+                found.add(changes);
+            }
+        }
+        return found;
+    }
+
+    public static List<String> toStates(List<Change> changes) {
+        return changes.stream().map(Change::to).collect(Collectors.toList());
+    }
+}

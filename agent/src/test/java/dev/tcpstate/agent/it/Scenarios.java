@@ -1,0 +1,328 @@
+package dev.tcpstate.agent.it;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousServerSocketChannel;
+import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One small loopback program per row of DESIGN.md's table, classic and NIO, run in a child JVM under
+ * the real agent by {@link AgentSocketStatesIT}. Each scenario uses its own listener and prints
+ * {@code scenario <name> port <p>} on stderr, so the test can tell which connections are whose.
+ * Standard output carries only what the application itself would print, and is the same with and
+ * without the agent.
+ */
+public final class Scenarios {
+
+    static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+    interface Scenario {
+        void run(String name) throws Exception;
+    }
+
+    static final Map<String, Scenario> ALL = new LinkedHashMap<>();
+
+    static {
+        ALL.put("active-close", Scenarios::activeClose);
+        ALL.put("half-close", Scenarios::halfClose);
+        ALL.put("linger-zero", Scenarios::lingerZero);
+        ALL.put("unread-close", Scenarios::unreadClose);
+        ALL.put("refused", Scenarios::refused);
+        ALL.put("nio-active-close", Scenarios::nioActiveClose);
+        ALL.put("nio-half-close", Scenarios::nioHalfClose);
+        ALL.put("nio-nonblocking-connect", Scenarios::nioNonBlockingConnect);
+        ALL.put("nio-linger-zero", Scenarios::nioLingerZero);
+        ALL.put("nio-refused", Scenarios::nioRefused);
+        ALL.put("nio-selector-close", Scenarios::nioSelectorClose);
+        ALL.put("nio-adaptor", Scenarios::nioAdaptor);
+        ALL.put("async", Scenarios::async);
+        ALL.put("virtual-threads", Scenarios::virtualThreads);
+    }
+
+    public static void main(String[] args) throws Exception {
+        for (String name : args.length == 0 ? ALL.keySet().toArray(new String[0]) : args) {
+            ALL.get(name).run(name);
+        }
+        System.out.println("all scenarios done");
+    }
+
+    static void mark(String name, int port) {
+        System.err.println("scenario " + name + " port " + port);
+    }
+
+    static ServerSocket listener(String name) throws IOException {
+        ServerSocket ss = new ServerSocket(0, 50, LOOPBACK);
+        mark(name, ss.getLocalPort());
+        return ss;
+    }
+
+    static InetSocketAddress address(ServerSocket ss) {
+        return new InetSocketAddress(LOOPBACK, ss.getLocalPort());
+    }
+
+    static String readAll(InputStream in) throws IOException {
+        return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+    }
+
+    /** The client closes first: it ends in TIME_WAIT; the server reads EOF and closes from CLOSE_WAIT. */
+    static void activeClose(String name) throws Exception {
+        try (ServerSocket ss = listener(name)) {
+            Socket client = new Socket();
+            client.connect(address(ss), 2000);
+            Socket server = ss.accept();
+            client.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
+            byte[] buf = new byte[4];
+            new java.io.DataInputStream(server.getInputStream()).readFully(buf);
+            client.close();
+            int eof = server.getInputStream().read();
+            server.close();
+            System.out.println(name + ": server got " + new String(buf, StandardCharsets.US_ASCII) + ", then " + eof);
+        }
+    }
+
+    /** The client ends its request with shutdownOutput, reads the reply to EOF, then closes. */
+    static void halfClose(String name) throws Exception {
+        try (ServerSocket ss = listener(name)) {
+            Socket client = new Socket();
+            client.connect(address(ss));
+            Socket server = ss.accept();
+            client.getOutputStream().write("request".getBytes(StandardCharsets.US_ASCII));
+            client.shutdownOutput();
+            String request = readAll(server.getInputStream());
+            server.getOutputStream().write(("reply to " + request).getBytes(StandardCharsets.US_ASCII));
+            server.close();
+            String reply = readAll(client.getInputStream());
+            client.close();
+            System.out.println(name + ": " + reply);
+        }
+    }
+
+    /** SO_LINGER 0: close sends RST; the server's read fails with a reset. */
+    static void lingerZero(String name) throws Exception {
+        try (ServerSocket ss = listener(name)) {
+            Socket client = new Socket();
+            client.connect(address(ss));
+            Socket server = ss.accept();
+            client.setSoLinger(true, 0);
+            client.close();
+            String outcome;
+            try {
+                outcome = "read " + server.getInputStream().read();
+            } catch (SocketException e) {
+                outcome = "reset";
+            }
+            server.close();
+            System.out.println(name + ": server " + outcome);
+        }
+    }
+
+    /** Closing with input left unread sends RST instead of FIN. */
+    static void unreadClose(String name) throws Exception {
+        try (ServerSocket ss = listener(name)) {
+            Socket client = new Socket();
+            client.connect(address(ss));
+            Socket server = ss.accept();
+            OutputStream out = client.getOutputStream();
+            out.write(new byte[64]);
+            out.flush();
+            while (server.getInputStream().available() < 64) {
+                TimeUnit.MILLISECONDS.sleep(5);
+            }
+            server.close();
+            client.close();
+            System.out.println(name + ": done");
+        }
+    }
+
+    static int closedPort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, LOOPBACK)) {
+            return probe.getLocalPort();
+        }
+    }
+
+    static void refused(String name) throws Exception {
+        int port = closedPort();
+        mark(name, port);
+        try (Socket client = new Socket()) {
+            client.connect(new InetSocketAddress(LOOPBACK, port), 2000);
+            System.out.println(name + ": unexpectedly connected");
+        } catch (java.net.ConnectException e) {
+            System.out.println(name + ": refused");
+        }
+    }
+
+    static ServerSocketChannel channelListener(String name) throws IOException {
+        ServerSocketChannel ssc = ServerSocketChannel.open();
+        ssc.bind(new InetSocketAddress(LOOPBACK, 0));
+        mark(name, ((InetSocketAddress) ssc.getLocalAddress()).getPort());
+        return ssc;
+    }
+
+    static String readToEnd(SocketChannel ch) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(256);
+        while (ch.read(buf) >= 0) {
+            if (!buf.hasRemaining()) {
+                break;
+            }
+        }
+        buf.flip();
+        return StandardCharsets.US_ASCII.decode(buf).toString();
+    }
+
+    static void nioActiveClose(String name) throws Exception {
+        try (ServerSocketChannel ssc = channelListener(name)) {
+            SocketChannel client = SocketChannel.open(ssc.getLocalAddress());
+            SocketChannel server = ssc.accept();
+            client.write(ByteBuffer.wrap("ping".getBytes(StandardCharsets.US_ASCII)));
+            client.close();
+            String got = readToEnd(server);
+            server.close();
+            System.out.println(name + ": server got " + got);
+        }
+    }
+
+    static void nioHalfClose(String name) throws Exception {
+        try (ServerSocketChannel ssc = channelListener(name)) {
+            SocketChannel client = SocketChannel.open(ssc.getLocalAddress());
+            SocketChannel server = ssc.accept();
+            client.write(ByteBuffer.wrap("request".getBytes(StandardCharsets.US_ASCII)));
+            client.shutdownOutput();
+            String request = readToEnd(server);
+            server.write(ByteBuffer.wrap(("reply to " + request).getBytes(StandardCharsets.US_ASCII)));
+            server.close();
+            String reply = readToEnd(client);
+            client.close();
+            System.out.println(name + ": " + reply);
+        }
+    }
+
+    static void nioNonBlockingConnect(String name) throws Exception {
+        try (ServerSocketChannel ssc = channelListener(name); Selector selector = Selector.open()) {
+            SocketChannel client = SocketChannel.open();
+            client.configureBlocking(false);
+            if (!client.connect(ssc.getLocalAddress())) {
+                client.register(selector, SelectionKey.OP_CONNECT);
+                selector.select(2000);
+                client.finishConnect();
+            }
+            SocketChannel server = ssc.accept();
+            client.close();
+            selector.selectNow();
+            String got = readToEnd(server);
+            server.close();
+            System.out.println(name + ": connected, server read '" + got + "'");
+        }
+    }
+
+    static void nioLingerZero(String name) throws Exception {
+        try (ServerSocketChannel ssc = channelListener(name)) {
+            SocketChannel client = SocketChannel.open(ssc.getLocalAddress());
+            SocketChannel server = ssc.accept();
+            client.setOption(StandardSocketOptions.SO_LINGER, 0);
+            client.close();
+            String outcome;
+            try {
+                outcome = "read " + server.read(ByteBuffer.allocate(8));
+            } catch (IOException e) {
+                outcome = "reset";
+            }
+            server.close();
+            System.out.println(name + ": server " + outcome);
+        }
+    }
+
+    static void nioRefused(String name) throws Exception {
+        int port = closedPort();
+        mark(name, port);
+        try (SocketChannel client = SocketChannel.open()) {
+            client.connect(new InetSocketAddress(LOOPBACK, port));
+            System.out.println(name + ": unexpectedly connected");
+        } catch (java.net.ConnectException e) {
+            System.out.println(name + ": refused");
+        }
+    }
+
+    /** A non-blocking channel closed while registered with a selector: the fd is released later. */
+    static void nioSelectorClose(String name) throws Exception {
+        try (ServerSocketChannel ssc = channelListener(name); Selector selector = Selector.open()) {
+            SocketChannel client = SocketChannel.open(ssc.getLocalAddress());
+            SocketChannel server = ssc.accept();
+            client.configureBlocking(false);
+            client.register(selector, SelectionKey.OP_READ);
+            client.close();
+            String got = readToEnd(server);
+            server.close();
+            selector.selectNow();
+            System.out.println(name + ": server read '" + got + "'");
+        }
+    }
+
+    /** A SocketChannel used through its socket adaptor: one connection, seen once. */
+    static void nioAdaptor(String name) throws Exception {
+        try (ServerSocketChannel ssc = channelListener(name)) {
+            SocketChannel channel = SocketChannel.open();
+            Socket client = channel.socket();
+            client.connect(ssc.getLocalAddress(), 2000);
+            SocketChannel server = ssc.accept();
+            server.write(ByteBuffer.wrap("bye".getBytes(StandardCharsets.US_ASCII)));
+            server.close();
+            String got = readAll(client.getInputStream());
+            client.close();
+            System.out.println(name + ": client read '" + got + "'");
+        }
+    }
+
+    static void async(String name) throws Exception {
+        try (AsynchronousServerSocketChannel assc = AsynchronousServerSocketChannel.open()) {
+            assc.bind(new InetSocketAddress(LOOPBACK, 0));
+            mark(name, ((InetSocketAddress) assc.getLocalAddress()).getPort());
+            AsynchronousSocketChannel client = AsynchronousSocketChannel.open();
+            client.connect(assc.getLocalAddress()).get(5, TimeUnit.SECONDS);
+            AsynchronousSocketChannel server = assc.accept().get(5, TimeUnit.SECONDS);
+            client.close();
+            ByteBuffer buf = ByteBuffer.allocate(8);
+            int n = server.read(buf).get(5, TimeUnit.SECONDS);
+            server.close();
+            System.out.println(name + ": server read " + n);
+        }
+    }
+
+    /** The active-close scenario with client and server on virtual threads (JDK 21+). */
+    static void virtualThreads(String name) throws Exception {
+        java.lang.reflect.Method start;
+        try {
+            start = Thread.class.getMethod("startVirtualThread", Runnable.class);
+        } catch (NoSuchMethodException e) {
+            System.out.println(name + ": skipped, no virtual threads before JDK 21");
+            return;
+        }
+        Throwable[] failure = new Throwable[1];
+        Thread t = (Thread) start.invoke(null, (Runnable) () -> {
+            try {
+                activeClose(name);
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        });
+        t.join();
+        if (failure[0] != null) {
+            throw new IllegalStateException(failure[0]);
+        }
+    }
+}
