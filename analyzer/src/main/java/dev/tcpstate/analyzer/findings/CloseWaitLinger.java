@@ -65,7 +65,8 @@ public final class CloseWaitLinger implements FindingRule {
         int n = members.size();
         String summary = Groups.plural(n, "connection", "connections") + " to " + g.peer
                 + " held in CLOSE_WAIT " + (n == 1 ? "for " : "for up to ") + Durations.format(longest)
-                + " (" + (stillOpen == n ? "all" : String.valueOf(stillOpen)) + " still open at the end; "
+                + " (" + (stillOpen == n ? "all still open at the end" : stillOpen == 0 ? "closed late"
+                        : stillOpen + " still open at the end") + "; "
                 + (kernel == n ? "confirmed by the kernel" : kernel == 0 ? "inferred from read EOF, not kernel-confirmed"
                         : kernel + " confirmed by the kernel") + ")"
                 + ", opened at " + g.site.label();

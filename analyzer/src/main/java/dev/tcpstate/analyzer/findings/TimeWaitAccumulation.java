@@ -59,10 +59,14 @@ public final class TimeWaitAccumulation implements FindingRule {
         long threshold = thresholds.get(THRESHOLD);
         Groups<Stay> groups = new Groups<>();
         for (Connection c : timeline.connections()) {
-            for (Span s : c.spansIn(TcpState.TIME_WAIT)) {
-                Stay stay = stay(c, s);
-                StateChange close = c.activeClose() != null ? c.activeClose() : c.closed();
-                groups.add(CodeSite.of(close), c.peer(), stay);
+            StateChange close = c.activeClose() != null ? c.activeClose() : c.closed();
+            List<Span> spans = c.spansIn(TcpState.TIME_WAIT);
+            for (Span s : spans) {
+                groups.add(CodeSite.of(close), c.peer(), stay(c, s));
+            }
+            if (spans.isEmpty() && closedWithoutSeenTimeWait(c)) {
+                long start = c.closed().time();
+                groups.add(CodeSite.of(close), c.peer(), new Stay(c, start, start + TWO_MSL_NANOS, false, c.activeClose()));
             }
         }
         int ports = ephemeralPorts(timeline);
@@ -75,6 +79,17 @@ public final class TimeWaitAccumulation implements FindingRule {
             }
         }
         return findings;
+    }
+
+    /**
+     * Closed first with {@code close()}, and neither a TIME_WAIT nor a reset seen after: the kernel
+     * view missed it (orphaned sockets can end before a sample) or was off. Its port is held all the
+     * same: count it from the close, for 2×MSL.
+     */
+    private static boolean closedWithoutSeenTimeWait(Connection c) {
+        TcpState end = c.finalState();
+        return c.activeClose() != null && c.closed() != null && "CLOSE".equals(c.closed().stimulus())
+                && (end == TcpState.FIN_WAIT_1 || end == TcpState.FIN_WAIT_2);
     }
 
     private static Stay stay(Connection c, Span s) {

@@ -130,6 +130,23 @@ class FindingsTest {
     }
 
     @Test
+    void anActiveCloseWhoseTimeWaitTheKernelViewMissedIsCountedFromTheClose() {
+        // kernel view on: no EXPECTED events, and the sampler never saw these orphaned sockets
+        Changes c = new Changes().endAt(10);
+        for (int i = 0; i < 20; i++) {
+            c.client(i, 40000 + i, "10.0.0.9", 8080).site("com.example.Client.call:12").connect(i * 0.1)
+                    .go(i * 0.1 + 0.01, ESTABLISHED, FIN_WAIT_1, API, "CLOSE");
+        }
+        c.client(99, 40999, "10.0.0.9", 8080).site("com.example.Upload.half:3").connect(0)
+                .go(1, ESTABLISHED, FIN_WAIT_1, API, "SHUTDOWN_OUTPUT"); // still open: not in TIME_WAIT
+        Finding f = of(c, FindingType.TIME_WAIT_ACCUMULATION,
+                Thresholds.defaults().with(TimeWaitAccumulation.THRESHOLD, 20L)).get(0);
+        assertEquals(20, f.count());
+        assertEquals(20, (long) f.measure(TimeWaitAccumulation.PEAK).orElseThrow().value());
+        assertEquals("com.example.Client.call:12", f.site().frame().toString());
+    }
+
+    @Test
     void serverSideTimeWaitDoesNotClaimEphemeralPorts() {
         Changes c = new Changes().endAt(100);
         for (int i = 0; i < 5; i++) {
