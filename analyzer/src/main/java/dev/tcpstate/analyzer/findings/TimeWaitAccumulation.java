@@ -128,8 +128,8 @@ public final class TimeWaitAccumulation implements FindingRule {
         int n = stays.size();
         long first = stays.stream().mapToLong(Stay::start).min().orElse(0);
         long last = stays.stream().mapToLong(Stay::start).max().orElse(0);
-        double seconds = Math.max(1.0, (last - first) / 1e9);
-        double rate = n / seconds;
+        double seconds = (last - first) / 1e9;
+        double rate = n > 1 && seconds > 0 ? (n - 1) / seconds : n;
         int kernel = (int) stays.stream().filter(Stay::kernelObserved).count();
         boolean client = stays.stream().allMatch(s -> "CLIENT".equals(s.connection.role()));
         List<Measure> measures = new ArrayList<>(List.of(PEAK.of(peak), RATE.of(rate), KERNEL_OBSERVED.of(kernel)));
@@ -147,7 +147,7 @@ public final class TimeWaitAccumulation implements FindingRule {
                 + ", closed at " + g.site.label();
         String explanation = "The side that closes first holds the connection in TIME_WAIT for 2×MSL (60 s on Linux)"
                 + (kernel == n ? ", as the kernel observed here." : kernel == 0
-                        ? "; assumed here (kernel view off), not observed." : "; " + kernel + " of them observed by the kernel.")
+                        ? "; assumed here for 2×MSL from each close, not observed by the kernel." : "; " + kernel + " of them observed by the kernel.")
                 + (client ? " Each holds a local port towards this destination; when they run out, connect() fails"
                         + " with 'Cannot assign requested address'." : " On the accepting side they hold no ephemeral"
                         + " port, only kernel memory.")

@@ -70,7 +70,7 @@ final class FindingText {
             b.append(", still open at the end");
         }
         b.append(c.kernelConfirmed() ? ", kernel-confirmed"
-                : c.source() == Source.EXPECTED ? ", assumed (kernel view off)" : ", source " + c.source());
+                : c.source() == Source.EXPECTED ? ", assumed, not observed" : ", source " + c.source());
         return b.toString();
     }
 }
