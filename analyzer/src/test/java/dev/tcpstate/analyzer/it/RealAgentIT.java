@@ -70,14 +70,19 @@ class RealAgentIT {
     }
 
     static Result exec(List<String> cmd) throws IOException, InterruptedException {
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!p.waitFor(180, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("did not finish: " + cmd);
+        Path out = Files.createTempFile("tcpstate-it-out", ".txt");
+        Path err = Files.createTempFile("tcpstate-it-err", ".txt");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!p.waitFor(180, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("did not finish: " + cmd);
+            }
+            return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
         }
-        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 
     static JsonNode json(Path recording, String... options) throws Exception {
