@@ -12,7 +12,16 @@ import java.util.Map;
  * {@code -javaagent:tcpstate-agent.jar=}. Unknown keys and bad values are errors with one clear line.
  */
 public record AgentOptions(String record, long kernelIntervalNanos, KernelTables.Choice kernelReader,
-        int maxConnections, boolean verbose, Duration duration, String command, String file) {
+        int maxConnections, boolean verbose, Duration duration, String command, String file, String install) {
+
+    /**
+     * Whether to weave before {@code main} starts. By default yes when recording (the recording
+     * should hold every connection), and in the background otherwise, so that start-up stays fast;
+     * connections opened meanwhile are found by the kernel view if they live on.
+     */
+    public boolean weaveBeforeMain() {
+        return install == null ? record != null : install.equals("sync");
+    }
 
     /** Options and what they mean, for the error message and the README. */
     public static final Map<String, String> KNOWN = new LinkedHashMap<>();
@@ -23,6 +32,7 @@ public record AgentOptions(String record, long kernelIntervalNanos, KernelTables
         KNOWN.put("kernelReader", "auto|netlink|proc: how to read it (auto: netlink where native access is enabled)");
         KNOWN.put("maxConnections", "<n>: most connections tracked at once (default 100000)");
         KNOWN.put("verbose", "true|false: print what was woven");
+        KNOWN.put("install", "sync|async: weave before main starts, or in the background (default: sync with record=)");
         KNOWN.put("duration", "<duration>: with record=, stop and write the recording after this long");
         KNOWN.put("command", "dump|stop|status: sent by the attach command line to an agent already loaded");
         KNOWN.put("file", "<file.jfr>: where command=dump writes");
@@ -46,6 +56,7 @@ public record AgentOptions(String record, long kernelIntervalNanos, KernelTables
         Duration duration = null;
         String command = null;
         String file = null;
+        String install = null;
         if (text != null && !text.isBlank()) {
             for (String pair : text.split(",")) {
                 if (pair.isBlank()) {
@@ -103,12 +114,19 @@ public record AgentOptions(String record, long kernelIntervalNanos, KernelTables
                     case "file":
                         file = value;
                         break;
+                    case "install":
+                        if (!value.equals("sync") && !value.equals("async")) {
+                            throw new BadOption("install must be sync or async, not '" + value + "'");
+                        }
+                        install = value;
+                        break;
                     default:
                         throw new BadOption("unknown option '" + key + "'; known options: " + KNOWN.keySet());
                 }
             }
         }
-        return new AgentOptions(record, kernelInterval, kernelReader, maxConnections, verbose, duration, command, file);
+        return new AgentOptions(record, kernelInterval, kernelReader, maxConnections, verbose, duration, command, file,
+                install);
     }
 
     /** {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}. */

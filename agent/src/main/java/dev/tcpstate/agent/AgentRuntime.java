@@ -1,5 +1,6 @@
 package dev.tcpstate.agent;
 
+import dev.tcpstate.agent.bridge.Faults;
 import dev.tcpstate.agent.bridge.SocketBridge;
 import dev.tcpstate.agent.instrument.Installer;
 import dev.tcpstate.agent.jfr.JfrEventSink;
@@ -28,15 +29,21 @@ public final class AgentRuntime {
 
     private static ConnectionRegistry registry;
     private static Installer.Installation installation;
+    private static boolean installStarted;
     private static Instrumentation instrumentation;
     private static Thread housekeeping;
     private static volatile KernelSampler sampler;
+    private static volatile JfrEventSink eventSink;
 
     private AgentRuntime() {
     }
 
-    /** Called for each {@code premain} or {@code agentmain}. Never throws. */
-    public static synchronized void start(String optionText, Instrumentation inst, File agentJar) {
+    /**
+     * Called for each {@code premain} ({@code atLaunch}) or {@code agentmain}. Never throws. At launch,
+     * without {@code record=}, the weaving runs on a background thread (see
+     * {@link AgentOptions#weaveBeforeMain()}); an attach always waits for it.
+     */
+    public static synchronized void start(String optionText, Instrumentation inst, File agentJar, boolean atLaunch) {
         long begin = System.nanoTime();
         AgentOptions options;
         try {
@@ -56,9 +63,21 @@ public final class AgentRuntime {
                 Path file = Recordings.start(options.record(), options.duration());
                 recording = ", recording to " + file;
             }
-            boolean first = installation == null;
+            boolean first = !installStarted;
+            if (first && atLaunch && !options.weaveBeforeMain()) {
+                installStarted = true;
+                Thread installer = new Thread(() -> installInBackground(inst, agentJar, options), "tcpstate-installer");
+                installer.setDaemon(true);
+                installer.start();
+                report("ok: installing in the background", null);
+                return;
+            }
             if (first) {
+                installStarted = true;
                 install(inst, agentJar, options);
+            } else if (installation == null) {
+                report("error: the agent is still installing; try again in a moment", null);
+                return;
             } else if (options.record() != null) {
                 PeriodicEvents.emitNow(registry); // the new recording starts with the current picture
             }
@@ -71,6 +90,17 @@ public final class AgentRuntime {
                 SocketBridge.uninstall();
             }
             report("error: " + t, "agent not started: " + t);
+        }
+    }
+
+    private static void installInBackground(Instrumentation inst, File agentJar, AgentOptions options) {
+        synchronized (AgentRuntime.class) {
+            try {
+                install(inst, agentJar, options);
+            } catch (Throwable t) {
+                SocketBridge.uninstall();
+                log("agent not started: " + t);
+            }
         }
     }
 
@@ -87,8 +117,10 @@ public final class AgentRuntime {
                 log("woven " + m);
             }
         }
-        PeriodicEvents.register(r, hostView(), () -> SocketBridge.droppedCount() + sink.failures());
+        eventSink = sink;
+        PeriodicEvents.register(r, hostView(), AgentRuntime::droppedTotal);
         housekeeping = startHousekeeping(r);
+        Runtime.getRuntime().addShutdownHook(new Thread(AgentRuntime::reportDropped, "tcpstate-exit-report"));
     }
 
     /**
@@ -173,6 +205,7 @@ public final class AgentRuntime {
         }
         Path written = Recordings.stop();
         installation = null;
+        installStarted = false;
         registry = null;
         report("ok: stopped, original classes " + (restored ? "restored" : "NOT restored")
                 + (written != null ? ", recording written to " + written : ""), null);
@@ -194,6 +227,27 @@ public final class AgentRuntime {
         t.setDaemon(true);
         t.start();
         return t;
+    }
+
+    /** Observations lost to failures inside the agent: bridge and registry, event commits, kernel samples. */
+    static long droppedTotal() {
+        JfrEventSink sink = eventSink;
+        KernelSampler s = sampler;
+        return SocketBridge.droppedCount() + (sink == null ? 0 : sink.failures()) + (s == null ? 0 : s.failures());
+    }
+
+    /** Said once, at exit, and only when something was lost. */
+    private static void reportDropped() {
+        JfrEventSink sink = eventSink;
+        KernelSampler s = sampler;
+        long bridge = SocketBridge.droppedCount();
+        long events = sink == null ? 0 : sink.failures();
+        long samples = s == null ? 0 : s.failures();
+        if (bridge + events + samples > 0) {
+            log((bridge + events + samples) + " observations dropped to failures inside the agent (calls: " + bridge
+                    + ", events: " + events + ", kernel samples: " + samples + ")"
+                    + (Faults.enabled() ? "; fault injection is on (-D" + Faults.PROPERTY + ")" : ""));
+        }
     }
 
     public static synchronized ConnectionRegistry registry() {

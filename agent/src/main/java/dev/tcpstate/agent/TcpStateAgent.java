@@ -18,22 +18,22 @@ public final class TcpStateAgent {
     }
 
     public static void premain(String options, Instrumentation instrumentation) {
-        start(options, instrumentation);
+        start(options, instrumentation, true);
     }
 
     public static void agentmain(String options, Instrumentation instrumentation) {
-        start(options, instrumentation);
+        start(options, instrumentation, false);
     }
 
-    private static void start(String options, Instrumentation instrumentation) {
+    private static void start(String options, Instrumentation instrumentation, boolean atLaunch) {
         try {
             File jar = new File(TcpStateAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             if (!onBootstrapPath()) {
                 instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jar));
             }
             Class<?> runtime = Class.forName(RUNTIME, true, null);
-            runtime.getMethod("start", String.class, Instrumentation.class, File.class)
-                    .invoke(null, options, instrumentation, jar);
+            runtime.getMethod("start", String.class, Instrumentation.class, File.class, boolean.class)
+                    .invoke(null, options, instrumentation, jar, atLaunch);
         } catch (Throwable t) {
             System.err.println("tcpstate: agent not started: " + t);
         }

@@ -55,6 +55,7 @@ public final class SocketBridge {
             return;
         }
         try {
+            Faults.maybeFail("bridge");
             Connection c = r.track(socket, kindOf(socket), Role.CLIENT, TcpState.CLOSED);
             if (c == null) {
                 return;
@@ -85,6 +86,7 @@ public final class SocketBridge {
         }
         try {
             CONNECTING.remove();
+            Faults.maybeFail("bridge");
             Connection c = r.lookup(socket);
             if (c == null || c.state() != TcpState.SYN_SENT) {
                 return;
@@ -109,6 +111,7 @@ public final class SocketBridge {
             return;
         }
         try {
+            Faults.maybeFail("bridge");
             Connection c = r.track(listener, kindOf(listener), Role.LISTENER, TcpState.CLOSED);
             if (c == null) {
                 return;
@@ -126,6 +129,7 @@ public final class SocketBridge {
             return;
         }
         try {
+            Faults.maybeFail("bridge");
             Connection c = r.track(accepted, kindOf(accepted), Role.SERVER, TcpState.SYN_RECEIVED);
             if (c == null) {
                 return;
@@ -187,6 +191,7 @@ public final class SocketBridge {
             return;
         }
         try {
+            Faults.maybeFail("bridge");
             Connection c = r.lookup(socket);
             if (c == null) {
                 return;
@@ -223,6 +228,7 @@ public final class SocketBridge {
             return;
         }
         try {
+            Faults.maybeFail("bridge");
             Connection c = r.lookup(socket);
             if (c != null) {
                 r.apply(c, stimulus, trigger);

@@ -64,6 +64,7 @@ public final class Installer {
 
     public static Installation install(Instrumentation instrumentation, File agentJar, Consumer<String> log)
             throws IOException {
+        long t0 = System.nanoTime();
         List<Hook> hooks = hooks();
         Map<String, List<Hook>> byType = new LinkedHashMap<>();
         for (Hook h : hooks) {
@@ -113,7 +114,12 @@ public final class Installer {
                         return b;
                     });
         }
+        long t1 = System.nanoTime();
         ResettableClassFileTransformer transformer = builder.installOn(instrumentation);
+        long t2 = System.nanoTime();
+        if (Boolean.getBoolean("tcpstate.debugTimes")) {
+            log.accept("install: building " + (t1 - t0) / 1_000_000 + " ms, weaving " + (t2 - t1) / 1_000_000 + " ms");
+        }
         for (Hook h : hooks) {
             boolean any = false;
             for (String d : h.descriptors()) {

@@ -1,5 +1,6 @@
 package dev.tcpstate.agent.jfr;
 
+import dev.tcpstate.agent.bridge.Faults;
 import dev.tcpstate.agent.registry.Connection;
 import dev.tcpstate.agent.registry.Endpoint;
 import dev.tcpstate.agent.registry.EventSink;
@@ -21,6 +22,7 @@ public final class JfrEventSink implements EventSink {
     public void stateChange(Connection c, TcpState from, TcpState to, Stimulus stimulus, Visibility source,
             String trigger, long previousStateNanos, long kernelTimerMillis) {
         try {
+            Faults.maybeFail("event commit");
             StateChangeEvent e = new StateChangeEvent();
             if (!e.shouldCommit()) {
                 return;
@@ -50,6 +52,7 @@ public final class JfrEventSink implements EventSink {
     @Override
     public void anomaly(Connection c, TcpState state, Stimulus stimulus, String trigger) {
         try {
+            Faults.maybeFail("event commit");
             AnomalyEvent e = new AnomalyEvent();
             if (!e.shouldCommit()) {
                 return;

@@ -48,6 +48,10 @@ public final class PeriodicEvents {
     public static void register(ConnectionRegistry registry, HostView host, LongSupplier dropped) {
         lastHost = host;
         lastDropped = dropped;
+        // Registered up front, so every recording's metadata describes all our events, even before
+        // (or without) their first commit: JMC and the analyzer see the full contract.
+        FlightRecorder.register(StateChangeEvent.class);
+        FlightRecorder.register(AnomalyEvent.class);
         FlightRecorder.addPeriodicEvent(LingeringConnectionEvent.class, () -> lingering(registry));
         FlightRecorder.addPeriodicEvent(StateSummaryEvent.class, () -> summary(registry, host, dropped));
     }

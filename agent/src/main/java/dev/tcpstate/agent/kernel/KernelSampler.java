@@ -32,6 +32,7 @@ public final class KernelSampler {
     static final int MIN_SAMPLES_BETWEEN_INODE_SCANS = 10;
     private static final long MIN_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final AtomicBoolean SAID_NO_TABLE = new AtomicBoolean();
+    private static volatile KernelSampler current;
 
     private final KernelRowSink sink;
     private final KernelTable table;
@@ -79,7 +80,17 @@ public final class KernelSampler {
         }
         KernelSampler sampler = new KernelSampler(sink, opened.table, SocketInodes.ofThisProcess(), intervalNanos, log);
         sampler.thread.start();
+        current = sampler;
         return sampler;
+    }
+
+    /**
+     * The sampler {@link #start} started last and not yet stopped, or null: what the agent's status
+     * reports, and how a program under the agent (an integration test's child JVM) learns which reader
+     * runs and waits for samples to pass.
+     */
+    public static KernelSampler current() {
+        return current;
     }
 
     /**
@@ -120,6 +131,9 @@ public final class KernelSampler {
     /** Stops the thread (waiting up to a second for the sample under way) and releases the reader. */
     public void stop() {
         stopping = true;
+        if (current == this) {
+            current = null;
+        }
         thread.interrupt();
         if (Thread.currentThread() != thread) {
             try {

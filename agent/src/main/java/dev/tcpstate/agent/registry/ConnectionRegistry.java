@@ -1,5 +1,6 @@
 package dev.tcpstate.agent.registry;
 
+import dev.tcpstate.agent.bridge.Faults;
 import dev.tcpstate.agent.state.StateMachine;
 import dev.tcpstate.agent.state.Stimulus;
 import dev.tcpstate.agent.state.TcpState;
@@ -130,9 +131,20 @@ public final class ConnectionRegistry {
             if (remote != null && remote.isKnown()) {
                 c.remote = remote;
             }
-            if (kernelViewActive && c.local.isKnown() && (c.remote.isKnown() || c.role == Role.LISTENER)
-                    && c.state != TcpState.CLOSED) {
-                byTuple.put(TupleKey.of(c), c);
+            indexForKernel(c);
+        }
+    }
+
+    /** Once its 4-tuple is known, a connection can be matched to kernel rows. Holding c's monitor. */
+    private void indexForKernel(Connection c) {
+        if (kernelViewActive && c.local.isKnown() && (c.remote.isKnown() || c.role == Role.LISTENER)
+                && c.state != TcpState.CLOSED) {
+            TupleKey key = TupleKey.of(c);
+            Connection old = byTuple.putIfAbsent(key, c);
+            if (old != null && old != c && old.released) {
+                // The 4-tuple was reused (TIME_WAIT reuse): the old connection's row is gone for good.
+                byTuple.replace(key, old, c);
+                live.remove(old.id);
             }
         }
     }
@@ -154,6 +166,7 @@ public final class ConnectionRegistry {
      * Java can no longer see is assumed, and recorded as assumed, unless the kernel view runs.
      */
     public TcpState apply(Connection c, Stimulus stimulus, String trigger) {
+        Faults.maybeFail("registry");
         synchronized (c) {
             TcpState after = fire(c, stimulus, stimulus.visibility(), trigger, -1);
             if (stimulus == Stimulus.CLOSE || stimulus == Stimulus.GARBAGE_COLLECTED || stimulus == Stimulus.ABORT) {
@@ -202,6 +215,8 @@ public final class ConnectionRegistry {
         if (finished) {
             live.remove(c.id);
             byTuple.remove(TupleKey.of(c), c);
+        } else {
+            indexForKernel(c);
         }
     }
 

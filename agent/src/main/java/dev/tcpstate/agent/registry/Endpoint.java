@@ -35,7 +35,7 @@ public record Endpoint(String address, int port, long hi, long lo) {
         byte[] b = ip.getAddress();
         if (ip instanceof Inet4Address) {
             long v4 = ((b[0] & 0xFFL) << 24) | ((b[1] & 0xFFL) << 16) | ((b[2] & 0xFFL) << 8) | (b[3] & 0xFFL);
-            return new Endpoint(ip.getHostAddress(), port, 0, V4_MAPPED_LO_PREFIX | v4);
+            return new Endpoint(v4Text(v4), port, 0, V4_MAPPED_LO_PREFIX | v4);
         }
         long hi = 0;
         long lo = 0;
@@ -49,12 +49,29 @@ public record Endpoint(String address, int port, long hi, long lo) {
     /** The kernel's form of an address back to text, for connections the kernel showed us first. */
     public static Endpoint ofKernel(long hi, long lo, int port) {
         if (hi == 0 && (lo >>> 32) == 0xFFFFL) {
-            long v4 = lo & 0xFFFF_FFFFL;
-            String text = (v4 >>> 24) + "." + ((v4 >>> 16) & 0xFF) + "." + ((v4 >>> 8) & 0xFF) + "." + (v4 & 0xFF);
-            return new Endpoint(text, port, hi, lo);
+            return new Endpoint(v4Text(lo & 0xFFFF_FFFFL), port, hi, lo);
         }
         return new Endpoint(compress(hi, lo), port, hi, lo);
     }
+
+    /**
+     * The dotted text of an IPv4 address, one shared String per address: a service talks to few
+     * peers, and every tracked connection would otherwise hold its own copy.
+     */
+    static String v4Text(long v4) {
+        String text = V4_TEXT.get(v4);
+        if (text == null) {
+            text = (v4 >>> 24) + "." + ((v4 >>> 16) & 0xFF) + "." + ((v4 >>> 8) & 0xFF) + "." + (v4 & 0xFF);
+            if (V4_TEXT.size() < V4_TEXT_CAPACITY) {
+                V4_TEXT.putIfAbsent(v4, text);
+            }
+        }
+        return text;
+    }
+
+    private static final int V4_TEXT_CAPACITY = 4096;
+    private static final java.util.concurrent.ConcurrentHashMap<Long, String> V4_TEXT =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private static String format6(Inet6Address ip, long hi, long lo) {
         String text = compress(hi, lo);

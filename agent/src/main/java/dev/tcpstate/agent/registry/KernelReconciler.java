@@ -1,7 +1,12 @@
 package dev.tcpstate.agent.registry;
 
+import dev.tcpstate.agent.bridge.Faults;
 import dev.tcpstate.agent.kernel.KernelRowSink;
 import dev.tcpstate.agent.state.TcpState;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.LongPredicate;
 
 /**
@@ -10,6 +15,12 @@ import java.util.function.LongPredicate;
  * our descriptors) that matches nothing is a connection the agent did not see open, and is tracked
  * from now on; a tracked connection the kernel no longer lists has closed. Called only from the
  * sampler's thread.
+ *
+ * <p>One connection has no 4-tuple yet while the kernel already lists it: a non-blocking connect still
+ * pending. The kernel chose its local port, but the JDK reveals it only once connected
+ * ({@code SocketChannel.getLocalAddress()} is null until then). Its SYN_SENT row is adopted by the one
+ * pending connection to the same peer, when exactly one such connection and one such row exist;
+ * otherwise it is left alone, never discovered as a second connection.
  */
 public final class KernelReconciler implements KernelRowSink {
 
@@ -17,6 +28,8 @@ public final class KernelReconciler implements KernelRowSink {
     private volatile LongPredicate ownInode = inode -> false;
     private long generation;
     private long sampleStartNanos;
+    /** This sample's SYN_SENT rows that matched no 4-tuple, by peer; usually none. */
+    private final Map<Endpoint, List<long[]>> unmatchedSynSent = new HashMap<>();
 
     public KernelReconciler(ConnectionRegistry registry) {
         this.registry = registry;
@@ -31,11 +44,13 @@ public final class KernelReconciler implements KernelRowSink {
     public void beginSample(long nanoTime) {
         generation++;
         sampleStartNanos = nanoTime;
+        unmatchedSynSent.clear();
     }
 
     @Override
     public void row(long localHi, long localLo, int localPort, long remoteHi, long remoteLo, int remotePort,
             int linuxState, long inode, long timerMillisLeft) {
+        Faults.maybeFail("kernel sampler");
         TcpState observed = TcpState.fromLinuxCode(linuxState);
         if (observed == null) {
             return;
@@ -43,6 +58,11 @@ public final class KernelReconciler implements KernelRowSink {
         TupleKey key = TupleKey.of(localHi, localLo, localPort, remoteHi, remoteLo, remotePort);
         Connection c = registry.byTuple.get(key);
         if (c == null) {
+            if (observed == TcpState.SYN_SENT) {
+                unmatchedSynSent.computeIfAbsent(Endpoint.ofKernel(remoteHi, remoteLo, remotePort), k -> new ArrayList<>())
+                        .add(new long[] {localHi, localLo, localPort, inode, timerMillisLeft});
+                return; // adopted by a pending connect, or discovered, at the end of the sample
+            }
             if (inode != 0 && observed != TcpState.SYN_RECEIVED && ownInode.test(inode)) {
                 registry.discover(Endpoint.ofKernel(localHi, localLo, localPort),
                         remotePort == 0 ? Endpoint.UNKNOWN : Endpoint.ofKernel(remoteHi, remoteLo, remotePort),
@@ -58,6 +78,9 @@ public final class KernelReconciler implements KernelRowSink {
 
     @Override
     public void endSample() {
+        if (!unmatchedSynSent.isEmpty()) {
+            adoptOrDiscoverSynSent();
+        }
         for (Connection c : registry.byTuple.values()) {
             boolean vanished;
             synchronized (c) {
@@ -67,6 +90,40 @@ public final class KernelReconciler implements KernelRowSink {
             }
             if (vanished) {
                 registry.observeKernelState(c, TcpState.CLOSED, -1, null);
+            }
+        }
+    }
+
+    private void adoptOrDiscoverSynSent() {
+        Map<Endpoint, List<Connection>> pending = new HashMap<>();
+        for (Connection c : registry.liveConnections()) {
+            synchronized (c) {
+                if (c.state == TcpState.SYN_SENT && !c.local.isKnown() && c.remote.isKnown()) {
+                    pending.computeIfAbsent(Endpoint.ofKernel(c.remote.hi(), c.remote.lo(), c.remote.port()),
+                            k -> new ArrayList<>()).add(c);
+                }
+            }
+        }
+        for (Map.Entry<Endpoint, List<long[]>> e : unmatchedSynSent.entrySet()) {
+            List<long[]> rows = e.getValue();
+            List<Connection> waiting = pending.getOrDefault(e.getKey(), List.of());
+            if (rows.size() == 1 && waiting.size() == 1) {
+                long[] r = rows.get(0);
+                Connection c = waiting.get(0);
+                registry.setEndpoints(c, Endpoint.ofKernel(r[0], r[1], (int) r[2]), null);
+                synchronized (c) {
+                    c.kernelGeneration = generation;
+                }
+                registry.observeKernelState(c, TcpState.SYN_SENT, r[4], null);
+                continue;
+            }
+            if (!waiting.isEmpty()) {
+                continue; // which row is whose cannot be told: wait until the connects complete or fail
+            }
+            for (long[] r : rows) {
+                if (r[3] != 0 && ownInode.test(r[3])) {
+                    registry.discover(Endpoint.ofKernel(r[0], r[1], (int) r[2]), e.getKey(), TcpState.SYN_SENT, r[4]);
+                }
             }
         }
     }

@@ -30,11 +30,23 @@ class AgentOptionsIT {
     @Test
     void eventsAppearInARecordingTheUserStartsWithoutRecordOption() throws Exception {
         Path jfr = dir.resolve("user.jfr");
-        ChildJvm run = ChildJvm.run(List.of("-javaagent:" + ChildJvm.agentJar() + "=kernelInterval=off",
+        ChildJvm run = ChildJvm.run(List.of("-javaagent:" + ChildJvm.agentJar() + "=kernelInterval=off,install=sync",
                 "-XX:StartFlightRecording=filename=" + jfr), Scenarios.class.getName(), "active-close");
         assertEquals(0, run.exitCode(), run.stderr());
         Recorded recorded = Recorded.read(jfr);
         List<String> toStates = recorded.connections().values().stream()
+                .filter(c -> c.get(0).role().equals("CLIENT")).findFirst().map(Recorded::toStates).orElseThrow();
+        assertEquals(List.of("SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "TIME_WAIT"), toStates);
+    }
+
+    @Test
+    void withoutRecordTheAgentWeavesInTheBackgroundAndThenTracks() throws Exception {
+        Path jfr = dir.resolve("async.jfr");
+        ChildJvm run = ChildJvm.run(List.of("-javaagent:" + ChildJvm.agentJar() + "=kernelInterval=off,verbose=true",
+                "-XX:StartFlightRecording=filename=" + jfr), Scenarios.class.getName(), "pause", "active-close");
+        assertEquals(0, run.exitCode(), run.stderr());
+        assertTrue(run.stderr().contains("tcpstate: woven java.net.Socket#connect"), run.stderr());
+        List<String> toStates = Recorded.read(jfr).connections().values().stream()
                 .filter(c -> c.get(0).role().equals("CLIENT")).findFirst().map(Recorded::toStates).orElseThrow();
         assertEquals(List.of("SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "TIME_WAIT"), toStates);
     }

@@ -2,6 +2,7 @@ package dev.tcpstate.agent.it;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,17 +11,22 @@ import java.util.stream.Collectors;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
 
-/** The tcpstate.StateChange events of a recording, grouped by connection. */
+/**
+ * The tcpstate.StateChange events of a recording, grouped by connection, in the order they were
+ * committed; and its Anomaly, LingeringConnection and StateSummary events.
+ */
 public final class Recorded {
 
     /** One transition as read back from the recording. */
     public record Change(long connectionId, String from, String to, String source, String trigger, String stimulus,
             String localAddress, int localPort, String remoteAddress, int remotePort, String kind, String role,
-            boolean hasStack) {
+            boolean hasStack, Instant startTime, long kernelTimer) {
     }
 
     private final Map<Long, List<Change>> byConnection = new LinkedHashMap<>();
     private final List<RecordedEvent> anomalies = new ArrayList<>();
+    private final List<RecordedEvent> lingering = new ArrayList<>();
+    private final List<RecordedEvent> summaries = new ArrayList<>();
 
     public static Recorded read(Path recording) throws IOException {
         Recorded r = new Recorded();
@@ -30,6 +36,10 @@ public final class Recorded {
             String type = e.getEventType().getName();
             if (type.equals("tcpstate.Anomaly")) {
                 r.anomalies.add(e);
+            } else if (type.equals("tcpstate.LingeringConnection")) {
+                r.lingering.add(e);
+            } else if (type.equals("tcpstate.StateSummary")) {
+                r.summaries.add(e);
             }
             if (!type.equals("tcpstate.StateChange")) {
                 continue;
@@ -37,7 +47,8 @@ public final class Recorded {
             Change c = new Change(e.getLong("connectionId"), e.getString("fromState"), e.getString("toState"),
                     e.getString("source"), e.getString("trigger"), e.getString("stimulus"), e.getString("localAddress"),
                     e.getInt("localPort"), e.getString("remoteAddress"), e.getInt("remotePort"),
-                    e.getString("socketKind"), e.getString("role"), e.getStackTrace() != null);
+                    e.getString("socketKind"), e.getString("role"), e.getStackTrace() != null, e.getStartTime(),
+                    e.getLong("kernelTimer"));
             r.byConnection.computeIfAbsent(c.connectionId(), k -> new ArrayList<>()).add(c);
         }
         return r;
@@ -49,6 +60,16 @@ public final class Recorded {
 
     public List<RecordedEvent> anomalies() {
         return anomalies;
+    }
+
+    /** tcpstate.LingeringConnection events, in time order. */
+    public List<RecordedEvent> lingering() {
+        return lingering;
+    }
+
+    /** tcpstate.StateSummary events, in time order. */
+    public List<RecordedEvent> summaries() {
+        return summaries;
     }
 
     /** Connections whose local or remote port is {@code port} and whose role is {@code role}. */

@@ -57,6 +57,10 @@ public final class Scenarios {
 
     public static void main(String[] args) throws Exception {
         for (String name : args.length == 0 ? ALL.keySet().toArray(new String[0]) : args) {
+            if (name.equals("pause")) {
+                TimeUnit.SECONDS.sleep(3); // lets an agent that weaves in the background finish
+                continue;
+            }
             ALL.get(name).run(name);
         }
         System.out.println("all scenarios done");

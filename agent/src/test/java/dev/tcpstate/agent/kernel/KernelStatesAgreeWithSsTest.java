@@ -5,14 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
+import dev.tcpstate.agent.loopback.HeldStates;
+import dev.tcpstate.agent.loopback.SsTable;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -27,13 +21,12 @@ import org.junit.jupiter.api.Test;
  * time left). The machine is shared: every comparison is filtered by the test's listener port.
  */
 class KernelStatesAgreeWithSsTest {
-    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     /** ::ffff:127.0.0.1 as the sink receives it */
     private static final long MAPPED_LOOPBACK_LO = 0x0000_FFFF_7F00_0001L;
 
     private static KernelTable proc;
     private static KernelTable netlink;
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private final HeldStates held = new HeldStates();
 
     @BeforeAll
     static void readers() {
@@ -55,94 +48,42 @@ class KernelStatesAgreeWithSsTest {
 
     @AfterEach
     void closeAll() throws Exception {
-        for (AutoCloseable c : open) {
-            if (c instanceof SocketChannel ch && ch.isOpen()) {
-                ch.setOption(StandardSocketOptions.SO_LINGER, 0); // RST: leave nothing lingering behind
-            }
-            c.close();
-        }
+        held.close();
     }
 
     @Test
     void listenAndEstablished() throws Exception {
-        ServerSocketChannel server = listener(50, -1);
-        SocketChannel client = connect(server, -1, -1);
-        SocketChannel accepted = track(server.accept());
-        agree(port(server), "LISTEN", "ESTAB");
-        assertTrue(accepted.isConnected() && client.isConnected());
+        agree(held.listenAndEstablished());
     }
 
     @Test
     void synSentWhileTheListenersBacklogIsFull() throws Exception {
-        ServerSocketChannel server = listener(1, -1);
-        for (int attempt = 0; attempt < 10; attempt++) {
-            SocketChannel c = track(SocketChannel.open());
-            c.configureBlocking(false);
-            if (!c.connect(new InetSocketAddress(LOOPBACK, port(server)))) {
-                long deadline = System.nanoTime() + 300_000_000L;
-                while (!c.finishConnect() && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                }
-                if (!c.isConnected()) {
-                    agree(port(server), "LISTEN", "ESTAB", "SYN-SENT");
-                    return;
-                }
-            }
-        }
-        fail("ten connects to a listener with backlog 1 all completed");
+        agree(held.synSentWhileTheListenersBacklogIsFull());
     }
 
     @Test
     void finWait2AndCloseWaitAfterAShutdownThePeerIgnores() throws Exception {
-        ServerSocketChannel server = listener(50, -1);
-        SocketChannel client = connect(server, -1, -1);
-        track(server.accept());
-        client.shutdownOutput();
-        agree(port(server), "LISTEN", "FIN-WAIT-2", "CLOSE-WAIT");
+        agree(held.finWait2AndCloseWaitAfterAShutdownThePeerIgnores());
     }
 
     @Test
     void timeWaitAfterAnActiveClose() throws Exception {
-        ServerSocketChannel server = listener(50, -1);
-        SocketChannel client = connect(server, -1, -1);
-        SocketChannel accepted = track(server.accept());
-        client.close();
-        assertEquals(-1, accepted.read(ByteBuffer.allocate(16)));
-        accepted.close();
-        agree(port(server), "LISTEN", "TIME-WAIT");
+        agree(held.timeWaitAfterAnActiveClose());
     }
 
     @Test
     void finWait1WhileThePeerWindowIsFull() throws Exception {
-        ServerSocketChannel server = listener(50, 4096);
-        SocketChannel client = connect(server, -1, 4096);
-        track(server.accept()); // never reads
-        fill(client);
-        client.shutdownOutput();
-        agree(port(server), "LISTEN", "ESTAB", "FIN-WAIT-1");
+        agree(held.finWait1WhileThePeerWindowIsFull());
     }
 
     @Test
     void closingWhenBothSidesSendFinAndOneIsStuck() throws Exception {
-        ServerSocketChannel server = listener(50, 4096);
-        SocketChannel client = connect(server, -1, 4096);
-        SocketChannel accepted = track(server.accept());
-        fill(client);
-        client.shutdownOutput();      // FIN_WAIT_1: the FIN waits behind data the peer will not take
-        accepted.shutdownOutput();    // the peer's FIN arrives while ours is unsent
-        agree(port(server), "LISTEN", "CLOSING", "FIN-WAIT-2");
+        agree(held.closingWhenBothSidesSendFinAndOneIsStuck());
     }
 
     @Test
     void lastAckWhenTheClosingSidesFinIsStuck() throws Exception {
-        ServerSocketChannel server = listener(50, -1);
-        SocketChannel client = connect(server, 4096, -1); // never reads: a small window
-        SocketChannel accepted = track(server.accept());
-        accepted.setOption(StandardSocketOptions.SO_SNDBUF, 4096);
-        fill(accepted);
-        client.shutdownOutput();      // the server is in CLOSE_WAIT
-        accepted.shutdownOutput();    // and its FIN waits behind data: LAST_ACK
-        agree(port(server), "LISTEN", "FIN-WAIT-2", "LAST-ACK");
+        agree(held.lastAckWhenTheClosingSidesFinIsStuck());
     }
 
     @Test
@@ -155,11 +96,12 @@ class KernelStatesAgreeWithSsTest {
     // --- the comparison
 
     /**
-     * Waits until ss shows exactly {@code states} (as a set) for rows of {@code port}, then checks that
+     * Waits until ss shows exactly the recipe's states (as a set) for rows of its port, then checks that
      * each reader reports the same rows as ss, read just before and just after.
      */
-    private static void agree(int port, String... states) throws Exception {
-        Set<String> want = new TreeSet<>(List.of(states));
+    private static void agree(HeldStates.Held made) throws Exception {
+        int port = made.port();
+        Set<String> want = made.ssStates();
         Predicate<SsTable.Row> mine = r -> r.localPort() == port || r.peerPort() == port;
         Set<String> ssBefore = Set.of();
         Set<String> fromProc = Set.of();
@@ -240,59 +182,4 @@ class KernelStatesAgreeWithSsTest {
             }
         }
     }
-
-    // --- making sockets
-
-    private <T extends AutoCloseable> T track(T c) {
-        open.add(c);
-        return c;
-    }
-
-    private ServerSocketChannel listener(int backlog, int receiveBuffer) throws IOException {
-        ServerSocketChannel server = track(ServerSocketChannel.open());
-        if (receiveBuffer > 0) {
-            server.setOption(StandardSocketOptions.SO_RCVBUF, receiveBuffer); // inherited by accepted sockets
-        }
-        server.bind(new InetSocketAddress(LOOPBACK, 0), backlog);
-        return server;
-    }
-
-    private SocketChannel connect(ServerSocketChannel server, int receiveBuffer, int sendBuffer) throws IOException {
-        SocketChannel c = track(SocketChannel.open());
-        if (receiveBuffer > 0) {
-            c.setOption(StandardSocketOptions.SO_RCVBUF, receiveBuffer);
-        }
-        if (sendBuffer > 0) {
-            c.setOption(StandardSocketOptions.SO_SNDBUF, sendBuffer);
-        }
-        c.connect(new InetSocketAddress(LOOPBACK, port(server)));
-        return c;
-    }
-
-    /** Writes until neither the peer's window nor our send buffer take more. */
-    private static void fill(SocketChannel c) throws Exception {
-        c.configureBlocking(false);
-        ByteBuffer data = ByteBuffer.allocate(64 * 1024);
-        int idle = 0;
-        long total = 0;
-        while (idle < 5) {
-            data.clear();
-            int n = c.write(data);
-            total += n;
-            if (n == 0) {
-                idle++;
-                Thread.sleep(50);
-            } else {
-                idle = 0;
-            }
-            if (total > 64L * 1024 * 1024) {
-                fail("the peer kept taking data: " + total + " bytes");
-            }
-        }
-    }
-
-    private static int port(ServerSocketChannel server) throws IOException {
-        return ((InetSocketAddress) server.getLocalAddress()).getPort();
-    }
-
 }

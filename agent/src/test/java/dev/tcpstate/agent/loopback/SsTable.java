@@ -1,4 +1,4 @@
-package dev.tcpstate.agent.kernel;
+package dev.tcpstate.agent.loopback;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,11 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** {@code ss -tanoe}, the tool users trust, parsed: one {@link Row} per line. */
-final class SsTable {
+/**
+ * {@code ss -tanoe}, the tool users trust, parsed: one {@link Row} per line. The oracle of the kernel-view
+ * tests, in the readers' unit tests and in the agent's integration tests alike.
+ */
+public final class SsTable {
 
     /** One line of {@code ss -tanoe}; state as ss names it (ESTAB, FIN-WAIT-1...); timer -1 when none shown. */
-    record Row(String local, int localPort, String peer, int peerPort, String state, long inode,
+    public record Row(String local, int localPort, String peer, int peerPort, String state, long inode,
                String timerName, long timerMillis) {
     }
 
@@ -19,7 +22,7 @@ final class SsTable {
     }
 
     /** Null when {@code ss} cannot be run here (the reason is printed). */
-    static List<Row> read() throws IOException, InterruptedException {
+    public static List<Row> read() throws IOException, InterruptedException {
         Process p;
         try {
             p = new ProcessBuilder("ss", "-tanoe").redirectErrorStream(true).start();
@@ -60,7 +63,7 @@ final class SsTable {
         return rows;
     }
 
-    static boolean available() {
+    public static boolean available() {
         try {
             return read() != null;
         } catch (IOException | InterruptedException e) {
@@ -94,7 +97,7 @@ final class SsTable {
     }
 
     /** The name ss gives a Linux state code. */
-    static String ssName(int linuxState) {
+    public static String ssName(int linuxState) {
         switch (linuxState) {
             case 1: return "ESTAB";
             case 2: return "SYN-SENT";
@@ -108,6 +111,16 @@ final class SsTable {
             case 10: return "LISTEN";
             case 11: return "CLOSING";
             default: return "?" + linuxState;
+        }
+    }
+
+    /** The RFC 9293 name (as the agent's events spell it) of a state as ss names it: ESTAB is ESTABLISHED... */
+    public static String rfcName(String ssState) {
+        switch (ssState) {
+            case "ESTAB": return "ESTABLISHED";
+            case "SYN-RECV": return "SYN_RECEIVED";
+            case "UNCONN": return "CLOSED";
+            default: return ssState.replace('-', '_'); // SYN-SENT, FIN-WAIT-1, CLOSE-WAIT, LAST-ACK, TIME-WAIT...
         }
     }
 }

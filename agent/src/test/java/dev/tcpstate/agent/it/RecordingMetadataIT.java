@@ -1,0 +1,90 @@
+package dev.tcpstate.agent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import jdk.jfr.EventType;
+import jdk.jfr.Timespan;
+import jdk.jfr.ValueDescriptor;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What JDK Mission Control will show: every tcpstate event type in a real recording has a label, a
+ * description and a category; every field a label; every duration a unit. The recording is started
+ * with the shipped {@code tcpstate.jfc} next to the JDK's defaults, and must contain our events.
+ */
+class RecordingMetadataIT {
+
+    @TempDir
+    static Path dir;
+
+    static List<EventType> ours = new ArrayList<>();
+    static Path recording;
+
+    @BeforeAll
+    static void record() throws Exception {
+        recording = dir.resolve("metadata.jfr");
+        Path jfc = Path.of(System.getProperty("tcpstate.jfc", "target/tcpstate.jfc")).toAbsolutePath();
+        assertTrue(Files.isRegularFile(jfc), "the settings file ships next to the agent jar: " + jfc);
+        ChildJvm run = ChildJvm.run(List.of("-XX:StartFlightRecording:settings=default,settings=" + jfc + ",filename="
+                + recording, "-javaagent:" + ChildJvm.agentJar() + "=install=sync,kernelInterval=200ms"),
+                Scenarios.class.getName(), "active-close", "pause", "pause", "active-close");
+        assertEquals(0, run.exitCode(), run.stderr());
+        try (RecordingFile file = new RecordingFile(recording)) {
+            for (EventType t : file.readEventTypes()) {
+                if (t.getName().startsWith("tcpstate.")) {
+                    ours.add(t);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theSettingsFileTurnsOnEveryTcpstateEvent() throws Exception {
+        Set<String> names = new TreeSet<>();
+        ours.forEach(t -> names.add(t.getName()));
+        assertEquals(Set.of("tcpstate.Anomaly", "tcpstate.LingeringConnection", "tcpstate.StateChange",
+                "tcpstate.StateSummary"), names);
+        Set<String> seen = new TreeSet<>();
+        RecordingFile.readAllEvents(recording).forEach(e -> seen.add(e.getEventType().getName()));
+        assertTrue(seen.contains("tcpstate.StateChange"), seen.toString());
+        assertTrue(seen.contains("tcpstate.StateSummary"), "the 5 s period ran during the 6 s pause: " + seen);
+    }
+
+    @Test
+    void everyEventTypeHasLabelDescriptionAndCategory() {
+        assertFalse(ours.isEmpty());
+        for (EventType t : ours) {
+            assertNotNull(t.getLabel(), t.getName() + " label");
+            assertNotNull(t.getDescription(), t.getName() + " description");
+            assertEquals(List.of("Java Application", "TCP Connections"), t.getCategoryNames(), t.getName());
+        }
+    }
+
+    @Test
+    void everyFieldHasALabelAndEveryDurationAUnit() {
+        for (EventType t : ours) {
+            for (ValueDescriptor f : t.getFields()) {
+                String where = t.getName() + "." + f.getName();
+                assertNotNull(f.getLabel(), where + " label");
+                boolean looksLikeTime = f.getName().endsWith("Duration") || f.getName().endsWith("Age")
+                        || f.getName().endsWith("Timer");
+                if (looksLikeTime) {
+                    assertNotNull(f.getAnnotation(Timespan.class), where + " needs @Timespan");
+                    assertEquals("long", f.getTypeName(), where);
+                }
+            }
+        }
+    }
+}

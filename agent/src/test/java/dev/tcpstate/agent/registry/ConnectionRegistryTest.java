@@ -1,0 +1,172 @@
+package dev.tcpstate.agent.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tcpstate.agent.state.Stimulus;
+import dev.tcpstate.agent.state.TcpState;
+import dev.tcpstate.agent.state.Visibility;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The registry and the kernel reconciler on their own, with a sink that keeps what it is given. */
+class ConnectionRegistryTest {
+
+    record Event(long id, TcpState from, TcpState to, Visibility source, String trigger) {
+    }
+
+    static final class KeepingSink implements EventSink {
+        final List<Event> events = new ArrayList<>();
+        final List<String> anomalies = new ArrayList<>();
+
+        @Override
+        public void stateChange(Connection c, TcpState from, TcpState to, Stimulus stimulus, Visibility source,
+                String trigger, long previousStateNanos, long kernelTimerMillis) {
+            events.add(new Event(c.id(), from, to, source, trigger));
+        }
+
+        @Override
+        public void anomaly(Connection c, TcpState state, Stimulus stimulus, String trigger) {
+            anomalies.add(state + " " + stimulus);
+        }
+
+        List<TcpState> toStates(long id) {
+            return events.stream().filter(e -> e.id() == id).map(Event::to).toList();
+        }
+    }
+
+    static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    static final long LOOPBACK_LO = 0x0000_FFFF_7F00_0001L;
+
+    final KeepingSink sink = new KeepingSink();
+    final ConnectionRegistry registry = new ConnectionRegistry(sink, 1000);
+
+    private Connection client(Object socket, int localPort, int remotePort) {
+        Connection c = registry.track(socket, "Socket", Role.CLIENT, TcpState.CLOSED);
+        registry.apply(c, Stimulus.CONNECT, "connect");
+        registry.setEndpoints(c, Endpoint.of(LOOPBACK, localPort), Endpoint.of(LOOPBACK, remotePort));
+        registry.apply(c, Stimulus.CONNECT_ESTABLISHED, "connect");
+        return c;
+    }
+
+    @Test
+    void withoutTheKernelViewAnActiveCloseIsFollowedByAnAssumedTimeWaitThatEnds() {
+        Object socket = new Object();
+        Connection c = client(socket, 40000, 8080);
+        registry.apply(c, Stimulus.CLOSE, "close");
+        registry.untrack(socket);
+        assertEquals(List.of(TcpState.SYN_SENT, TcpState.ESTABLISHED, TcpState.FIN_WAIT_1, TcpState.TIME_WAIT),
+                sink.toStates(c.id()));
+        assertEquals(Visibility.EXPECTED, sink.events.get(3).source());
+        assertEquals(1, registry.size(), "held while its TIME_WAIT lasts");
+        registry.expire(System.nanoTime() + ConnectionRegistry.TIME_WAIT_NANOS + 1);
+        assertEquals(TcpState.CLOSED, sink.toStates(c.id()).get(4));
+        assertEquals(0, registry.size(), "nothing retained after TIME_WAIT");
+    }
+
+    @Test
+    void aStimulusThatDoesNotFitIsAnAnomalyAndKeepsTheState() {
+        Connection c = client(new Object(), 40001, 8080);
+        registry.apply(c, Stimulus.ACCEPT, "accept?");
+        assertEquals(List.of("ESTABLISHED ACCEPT"), sink.anomalies);
+        assertEquals(TcpState.ESTABLISHED, c.state());
+    }
+
+    @Test
+    void theKernelViewReportsCloseWaitThenTheRowsDisappearance() {
+        registry.setKernelViewActive(true);
+        KernelReconciler kernel = new KernelReconciler(registry);
+        Object socket = new Object();
+        Connection c = client(socket, 40002, 8080);
+
+        kernel.beginSample(System.nanoTime());
+        kernel.row(0, LOOPBACK_LO, 40002, 0, LOOPBACK_LO, 8080, 0x08, 123, -1);
+        kernel.endSample();
+        assertEquals(TcpState.CLOSE_WAIT, c.state());
+        Event closeWait = sink.events.get(sink.events.size() - 1);
+        assertEquals(Visibility.KERNEL, closeWait.source());
+        assertEquals("kernel: rcv FIN", closeWait.trigger());
+
+        registry.apply(c, Stimulus.CLOSE, "close");
+        registry.untrack(socket);
+        assertEquals(TcpState.LAST_ACK, c.state());
+        assertEquals(1, registry.size(), "kept until the kernel shows the end");
+
+        kernel.beginSample(System.nanoTime());
+        kernel.endSample();
+        assertEquals(TcpState.CLOSED, c.state());
+        assertEquals("kernel: rcv ACK of FIN", sink.events.get(sink.events.size() - 1).trigger());
+        assertEquals(0, registry.size());
+    }
+
+    @Test
+    void aRowOfThisProcessThatMatchesNothingIsDiscovered() {
+        registry.setKernelViewActive(true);
+        KernelReconciler kernel = new KernelReconciler(registry);
+        kernel.setOwnInodes(inode -> inode == 77);
+        kernel.beginSample(System.nanoTime());
+        kernel.row(0, LOOPBACK_LO, 50000, 0, LOOPBACK_LO, 9090, 0x08, 77, -1);
+        kernel.row(0, LOOPBACK_LO, 50001, 0, LOOPBACK_LO, 9090, 0x08, 78, -1); // another process's
+        kernel.row(0, LOOPBACK_LO, 50002, 0, LOOPBACK_LO, 9090, 0x06, 0, 30_000); // TIME_WAIT: nobody's
+        kernel.endSample();
+        assertEquals(1, sink.events.size(), sink.events.toString());
+        Event found = sink.events.get(0);
+        assertEquals(TcpState.CLOSED, found.from());
+        assertEquals(TcpState.CLOSE_WAIT, found.to());
+        assertEquals("kernel: discovered in state CLOSE_WAIT", found.trigger());
+    }
+
+    @Test
+    void aWildcardListenerMatchesTheKernelsDualStackRow() {
+        registry.setKernelViewActive(true);
+        KernelReconciler kernel = new KernelReconciler(registry);
+        Object listener = new Object();
+        Connection c = registry.track(listener, "ServerSocket", Role.LISTENER, TcpState.CLOSED);
+        registry.setEndpoints(c, Endpoint.of(new java.net.InetSocketAddress(0).getAddress(), 8081), null);
+        registry.apply(c, Stimulus.BIND_LISTEN, "bind");
+        kernel.beginSample(System.nanoTime());
+        kernel.row(0, 0, 8081, 0, 0, 0, 0x0A, 5, -1);
+        kernel.endSample();
+        assertEquals(TcpState.LISTEN, c.state());
+        assertEquals(Visibility.KERNEL, c.stateSource(), "the kernel confirmed it");
+    }
+
+    @Test
+    void aSocketCollectedWithoutCloseIsReportedAndForgotten() throws Exception {
+        Object socket = new Object();
+        Connection c = client(socket, 40003, 8080);
+        long id = c.id();
+        socket = null;
+        for (int i = 0; i < 50 && registry.size() > 0; i++) {
+            System.gc();
+            Thread.sleep(20);
+            registry.expire(System.nanoTime());
+        }
+        List<Event> collected = sink.events.stream().filter(e -> e.id() == id && e.trigger().contains("garbage collected"))
+                .toList();
+        assertEquals(1, collected.size(), sink.events.toString());
+        assertEquals(TcpState.FIN_WAIT_1, collected.get(0).to());
+    }
+
+    @Test
+    void theCapIsCountedNotExceeded() {
+        ConnectionRegistry small = new ConnectionRegistry(sink, 2);
+        assertTrue(small.track(new Object(), "Socket", Role.CLIENT, TcpState.CLOSED) != null);
+        assertTrue(small.track(new Object(), "Socket", Role.CLIENT, TcpState.CLOSED) != null);
+        assertNull(small.track(new Object(), "Socket", Role.CLIENT, TcpState.CLOSED));
+        assertEquals(1, small.evictedCount());
+    }
+
+    @Test
+    void addressesPrintAsPeopleWriteThem() {
+        assertEquals("127.0.0.1", Endpoint.ofKernel(0, LOOPBACK_LO, 1).address());
+        assertEquals("::1", Endpoint.ofKernel(0, 1, 1).address());
+        assertEquals("[::1]:80", Endpoint.ofKernel(0, 1, 80).toString());
+        assertEquals("2001:db8::1", Endpoint.compress(0x2001_0db8_0000_0000L, 1));
+        assertEquals("::", Endpoint.compress(0, 0));
+        assertTrue(Endpoint.of(LOOPBACK, 1).address() == Endpoint.of(LOOPBACK, 2).address(), "one shared string");
+    }
+}

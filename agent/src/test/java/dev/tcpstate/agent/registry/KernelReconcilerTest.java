@@ -1,0 +1,84 @@
+package dev.tcpstate.agent.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.tcpstate.agent.state.Stimulus;
+import dev.tcpstate.agent.state.TcpState;
+import dev.tcpstate.agent.state.Visibility;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** How kernel rows join connections whose 4-tuple the Java API has not told yet. */
+class KernelReconcilerTest {
+    private static final long LOOPBACK_LO = 0x0000_FFFF_7F00_0001L;
+    private static final int SYN_SENT = 2;
+
+    private final List<String> events = new ArrayList<>();
+    private final ConnectionRegistry registry = new ConnectionRegistry(new EventSink() {
+        @Override
+        public void stateChange(Connection c, TcpState from, TcpState to, Stimulus stimulus, Visibility source,
+                String trigger, long previousStateNanos, long kernelTimerMillis) {
+            events.add(c.kind() + " " + c.local().port() + ">" + c.remote().port() + " " + from + "->" + to + " "
+                    + source);
+        }
+
+        @Override
+        public void anomaly(Connection c, TcpState state, Stimulus stimulus, String trigger) {
+            events.add("anomaly " + state + " " + stimulus);
+        }
+    }, 100);
+    private final KernelReconciler reconciler = new KernelReconciler(registry);
+
+    KernelReconcilerTest() {
+        registry.setKernelViewActive(true);
+        reconciler.setOwnInodes(inode -> true);
+    }
+
+    /** A non-blocking connect still pending: the JDK does not reveal the local port the kernel chose. */
+    private Connection pendingConnect(int remotePort) {
+        Connection c = registry.track(new Object(), "SocketChannel", Role.CLIENT, TcpState.CLOSED);
+        registry.setEndpoints(c, null, Endpoint.of(InetAddress.getLoopbackAddress(), remotePort));
+        registry.apply(c, Stimulus.CONNECT, "SocketChannel.connect");
+        return c;
+    }
+
+    private void sample(int... localPortsSynSentTo8080) {
+        reconciler.beginSample(System.nanoTime());
+        for (int localPort : localPortsSynSentTo8080) {
+            reconciler.row(0, LOOPBACK_LO, localPort, 0, LOOPBACK_LO, 8080, SYN_SENT, 1000 + localPort, 1000);
+        }
+        reconciler.endSample();
+    }
+
+    @Test
+    void pendingConnectAdoptsTheOneSynSentRowToItsPeerInsteadOfBeingDiscoveredTwice() {
+        Connection c = pendingConnect(8080);
+        sample(50000);
+        assertEquals(50000, c.local().port());
+        assertEquals(Visibility.KERNEL, c.stateSource(), "the kernel confirmed SYN_SENT");
+        assertEquals(1, registry.size(), "no second, discovered connection");
+        sample(50000);
+        sample(); // the row is gone: the connect ended without the application seeing it yet
+        assertEquals(List.of("SocketChannel 0>8080 CLOSED->SYN_SENT API",
+                "SocketChannel 50000>8080 SYN_SENT->CLOSED KERNEL"), events);
+    }
+
+    @Test
+    void twoPendingConnectsToOnePeerAreLeftAloneTillTheJdkTellsTheirPorts() {
+        Connection a = pendingConnect(8080);
+        Connection b = pendingConnect(8080);
+        sample(50000, 50001);
+        assertFalse(a.local().isKnown());
+        assertFalse(b.local().isKnown());
+        assertEquals(2, registry.size(), "nothing discovered");
+    }
+
+    @Test
+    void synSentRowOfThisProcessWithNoPendingConnectIsDiscovered() {
+        sample(50000);
+        assertEquals(List.of("Kernel 50000>8080 CLOSED->SYN_SENT KERNEL"), events);
+    }
+}

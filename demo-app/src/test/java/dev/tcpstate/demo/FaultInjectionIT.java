@@ -1,0 +1,79 @@
+package dev.tcpstate.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The agent never hurts its host: with fault injection on, the agent's bridge, registry, kernel
+ * sampler and event commits throw at random, and every demo scenario still does exactly what it
+ * does without the agent; the agent says once, at exit, how many observations it dropped.
+ */
+class FaultInjectionIT {
+
+    @TempDir
+    Path dir;
+
+    record Run(int exitCode, String stdout, String stderr) {
+    }
+
+    static Run run(List<String> jvmArgs, String scenario) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-jar", System.getProperty("tcpstate.demo.jar"), scenario, "--hold", "1s"));
+        Path out = Files.createTempFile("demo", ".out");
+        Path err = Files.createTempFile("demo", ".err");
+        try {
+            Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("demo did not finish: " + command);
+            }
+            return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    /** What the application itself reports: its headlines and results, with numbers that vary by run masked. */
+    static List<String> outcome(String stdout) {
+        return stdout.lines().filter(l -> l.startsWith("== ") || l.trim().startsWith("result:"))
+                .filter(l -> !l.startsWith("== all"))
+                .map(l -> l.replaceAll("\\d+", "#")).collect(Collectors.toList());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"close-wait-leak", "time-wait-storm", "half-close", "reset-on-close", "healthy", "nio",
+        "virtual-threads"})
+    void everyScenarioBehavesTheSameWhileTheAgentFailsAtRandom(String scenario) throws Exception {
+        Run plain = run(List.of(), scenario);
+        Run faulty = run(List.of("-Dtcpstate.faultInjection=0.3", "-javaagent:" + System.getProperty("tcpstate.agent.jar")
+                + "=record=" + dir.resolve(scenario + ".jfr") + ",kernelInterval=200ms"), scenario);
+        assertEquals(plain.exitCode(), faulty.exitCode(), faulty.stderr());
+        assertEquals(0, faulty.exitCode(), faulty.stderr());
+        assertEquals(outcome(plain.stdout()), outcome(faulty.stdout()));
+        assertFalse(faulty.stderr().contains("Exception in thread"), faulty.stderr());
+        assertFalse(faulty.stderr().contains("\tat "), "no stack trace reaches the application: " + faulty.stderr());
+        Matcher dropped = Pattern.compile("tcpstate: (\\d+) observations dropped to failures inside the agent")
+                .matcher(faulty.stderr());
+        assertTrue(dropped.find(), faulty.stderr());
+        assertFalse(dropped.find(), "said once: " + faulty.stderr());
+        System.out.println(scenario + ": " + faulty.stderr().lines().filter(l -> l.contains("dropped")).findFirst()
+                .orElse(""));
+    }
+}
