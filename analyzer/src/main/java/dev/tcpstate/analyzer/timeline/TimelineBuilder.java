@@ -111,9 +111,9 @@ final class TimelineBuilder {
             lastChange = c.time();
             if (state == null && closedAt < 0 && c.from() != null && c.from() != TcpState.CLOSED
                     && c.previousStateNanos() > 0) {
-                // the state it was in before the first event we have of it
+                // the state it was in before its first event (SYN_RECEIVED before accept, or a state whose event rotated out)
                 spans.add(new Span(c.from(), c.time() - c.previousStateNanos(), c.time(), false, Source.UNKNOWN,
-                        "before the recording", false));
+                        "before its first event", false));
                 firstSeen = Math.min(firstSeen, c.time() - c.previousStateNanos());
             }
             firstSeen = Math.min(firstSeen, c.time());
