@@ -1,0 +1,38 @@
+package dev.tcpstate.analyzer.findings;
+
+import dev.tcpstate.analyzer.load.Endpoint;
+import dev.tcpstate.analyzer.load.Source;
+import dev.tcpstate.analyzer.load.TcpState;
+import dev.tcpstate.analyzer.timeline.Connection;
+import dev.tcpstate.analyzer.timeline.Span;
+
+/**
+ * One connection a finding covers, and the span of it the finding is about.
+ *
+ * @param nanos how long it was in {@code state} (to the end of the recording when {@code stillOpen})
+ * @param stillOpen still in {@code state} when the recording ended
+ * @param kernelConfirmed the kernel's table showed it in {@code state}
+ */
+public record AffectedConnection(
+        long connectionId,
+        String jvm,
+        Endpoint local,
+        Endpoint remote,
+        TcpState state,
+        long start,
+        long nanos,
+        boolean stillOpen,
+        boolean kernelConfirmed,
+        Source source) {
+
+    static AffectedConnection of(Connection c, Span s) {
+        return new AffectedConnection(c.key().id(), c.key().jvm(), c.local(), c.remote(), s.state(), s.start(),
+                s.nanos(), s.openAtEnd(), s.kernelSeen() || s.source() == Source.KERNEL, s.source());
+    }
+
+    /** For findings about an event rather than a stay in a state (a reset, a garbage collection). */
+    static AffectedConnection at(Connection c, TcpState state, long time, Source source) {
+        return new AffectedConnection(c.key().id(), c.key().jvm(), c.local(), c.remote(), state, time, 0, false,
+                source == Source.KERNEL, source);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.tcpstate.analyzer.findings;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import org.openjdk.jmc.common.item.IItemCollection;
+
+import dev.tcpstate.analyzer.load.TcpEventReader;
+import dev.tcpstate.analyzer.timeline.Timeline;
+
+/** All findings, in the order reports show them. */
+public final class Findings {
+    private static final List<FindingRule> RULES = List.of(
+            new CloseWaitLinger(),
+            new TimeWaitAccumulation(),
+            new FinWait2Linger(),
+            new ClosedByGarbageCollection(),
+            new ResetOnClose());
+
+    private Findings() {
+    }
+
+    public static List<FindingRule> rules() {
+        return RULES;
+    }
+
+    /** Every threshold of every finding, each once. */
+    public static List<Preference<?>> preferences() {
+        List<Preference<?>> all = new ArrayList<>();
+        for (FindingRule r : RULES) {
+            all.addAll(r.preferences());
+        }
+        return all;
+    }
+
+    /** Warnings before information; within each, by type, then the most connections first. */
+    public static List<Finding> evaluate(Timeline timeline, Thresholds thresholds) {
+        List<Finding> all = new ArrayList<>();
+        for (FindingRule r : RULES) {
+            all.addAll(r.find(timeline, thresholds));
+        }
+        all.sort(Comparator.comparing(Finding::severity).reversed()
+                .thenComparing(Finding::type)
+                .thenComparing(Comparator.comparingInt(Finding::count).reversed()));
+        return all;
+    }
+
+    /** The same, straight from what the JMC parser loaded (for a JMC rule). */
+    public static List<Finding> evaluate(IItemCollection items, Thresholds thresholds) {
+        return evaluate(Timeline.of(TcpEventReader.read(items, "recording")), thresholds);
+    }
+}

@@ -1,0 +1,201 @@
+package dev.tcpstate.analyzer.load;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import org.openjdk.jmc.common.item.IItemCollection;
+import org.openjdk.jmc.flightrecorder.CouldNotLoadRecordingException;
+import org.openjdk.jmc.flightrecorder.JfrLoaderToolkit;
+
+/**
+ * Reads recordings with the JMC parser (the one JDK Mission Control uses, so that a JMC rule and
+ * the command line see the same items), one chunk at a time: memory stays bounded by the largest
+ * chunk rather than the whole file, and a damaged chunk is skipped, with a warning, while the
+ * others are read. Every failure becomes one line for the user, never a stack trace.
+ */
+public final class RecordingLoader {
+    /** The parser logs what it skips, with stack traces, to the console; we report it ourselves. */
+    private static final Logger JMC_LOGGER = Logger.getLogger("org.openjdk.jmc");
+
+    static {
+        JMC_LOGGER.setLevel(Level.OFF);
+    }
+
+    private RecordingLoader() {
+    }
+
+    /**
+     * Reads all {@code files} as one body of evidence.
+     *
+     * @throws UnreadableRecordingException when a file is missing or not a recording, when one is
+     *     damaged beyond reading, or when none of them holds our events
+     */
+    public static LoadResult load(List<Path> files) throws UnreadableRecordingException {
+        List<String> warnings = new ArrayList<>();
+        List<TcpEvents> parts = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (Path file : files) {
+            TcpEvents events = loadFile(file, warnings);
+            names.add(file.toString());
+            if (!events.hasTcpstateData()) {
+                warnings.add(file + ": no tcpstate events (was the agent attached?)");
+            }
+            parts.add(events);
+        }
+        TcpEvents all = TcpEvents.merge(parts);
+        if (!all.hasTcpstateData()) {
+            throw new UnreadableRecordingException(
+                    (files.size() == 1 ? files.get(0) + ": recording has" : "none of the recordings has")
+                    + " no tcpstate events; record with -javaagent:tcpstate-agent.jar=record=<file.jfr>");
+        }
+        return new LoadResult(all, names, warnings);
+    }
+
+    static TcpEvents loadFile(Path file, List<String> warnings) throws UnreadableRecordingException {
+        if (Files.isDirectory(file)) {
+            throw new UnreadableRecordingException(file + ": is a directory, not a JFR recording");
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (channel.size() == 0) {
+                throw new UnreadableRecordingException(file + ": empty file, not a JFR recording");
+            }
+            if (!Chunks.startsWithMagic(channel)) {
+                if (isCompressed(channel)) {
+                    return loadWhole(file);
+                }
+                throw new UnreadableRecordingException(file + ": not a JFR recording (no FLR header)");
+            }
+            return loadChunks(file, channel, warnings);
+        } catch (NoSuchFileException e) {
+            throw new UnreadableRecordingException(file + ": no such file");
+        } catch (AccessDeniedException e) {
+            throw new UnreadableRecordingException(file + ": permission denied");
+        } catch (IOException e) {
+            throw new UnreadableRecordingException(file + ": cannot be read: " + oneLine(e));
+        }
+    }
+
+    private static TcpEvents loadChunks(Path file, FileChannel channel, List<String> warnings)
+            throws IOException, UnreadableRecordingException {
+        Chunks.Layout layout = Chunks.scan(channel);
+        List<TcpEvents> parts = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (Chunks.Skipped s : layout.skipped()) {
+            problems.add(describe(s.offset(), s.length()) + ": " + s.reason());
+        }
+        for (Chunks.Chunk chunk : layout.chunks()) {
+            try (InputStream in = new Slice(channel, chunk.offset(), chunk.size())) {
+                IItemCollection items = JfrLoaderToolkit.loadEvents(in);
+                parts.add(TcpEventReader.read(items, file.toString()));
+            } catch (IOException | CouldNotLoadRecordingException | RuntimeException | StackOverflowError
+                     | OutOfMemoryError e) {
+                problems.add(describe(chunk.offset(), chunk.size()) + ": a damaged chunk (" + oneLine(e) + ")");
+            }
+        }
+        if (parts.isEmpty()) {
+            throw new UnreadableRecordingException(file + ": damaged recording, nothing could be read ("
+                    + (problems.isEmpty() ? "no chunk" : problems.get(0)) + ")");
+        }
+        for (String p : problems) {
+            warnings.add(file + ": skipped " + p + "; the rest was read");
+        }
+        return TcpEvents.merge(parts);
+    }
+
+    private static TcpEvents loadWhole(Path file) throws UnreadableRecordingException {
+        try {
+            return TcpEventReader.read(JfrLoaderToolkit.loadEvents(file.toFile()), file.toString());
+        } catch (IOException | CouldNotLoadRecordingException | RuntimeException | StackOverflowError
+                 | OutOfMemoryError e) {
+            throw new UnreadableRecordingException(file + ": compressed file that is not a readable JFR recording ("
+                    + oneLine(e) + ")");
+        }
+    }
+
+    private static boolean isCompressed(FileChannel channel) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(4);
+        int n = channel.read(b, 0);
+        boolean gzip = n >= 2 && (b.get(0) & 0xff) == 0x1f && (b.get(1) & 0xff) == 0x8b;
+        boolean zip = n >= 4 && b.getInt(0) == 0x504b0304;
+        return gzip || zip;
+    }
+
+    private static String describe(long offset, long length) {
+        return "bytes " + offset + "-" + (offset + length - 1) + " (" + length + " bytes)";
+    }
+
+    static String oneLine(Throwable e) {
+        String m = e.getMessage();
+        String text = m == null || m.isBlank() ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + m;
+        return text.replaceAll("\\s+", " ").trim();
+    }
+
+    /** The bytes of one chunk, read straight from the file. */
+    private static final class Slice extends FilterInputStream {
+        private long left;
+
+        Slice(FileChannel channel, long offset, long size) throws IOException {
+            super(Channels.newInputStream(channel.position(offset)));
+            this.left = size;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int b = super.read();
+            if (b >= 0) {
+                left--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int n = super.read(buf, off, (int) Math.min(len, left));
+            if (n > 0) {
+                left -= n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(Math.min(n, left));
+            left -= skipped;
+            return skipped;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return (int) Math.min(super.available(), left);
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
+        }
+
+        @Override
+        public void close() {
+            // the channel belongs to the caller
+        }
+    }
+}

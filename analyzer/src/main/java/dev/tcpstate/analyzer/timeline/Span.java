@@ -1,0 +1,31 @@
+package dev.tcpstate.analyzer.timeline;
+
+import dev.tcpstate.analyzer.load.Source;
+import dev.tcpstate.analyzer.load.TcpState;
+
+/**
+ * A stretch of time a connection spent in one state.
+ *
+ * @param end when it left the state, or the end of the recording when {@code openAtEnd}
+ * @param openAtEnd still in this state when the recording ended
+ * @param source the view that saw the connection enter the state
+ * @param enteredBy the trigger that moved it here, as recorded
+ * @param kernelSeen the kernel's table showed the connection in this state (entering it, or re-stated)
+ */
+public record Span(
+        TcpState state,
+        long start,
+        long end,
+        boolean openAtEnd,
+        Source source,
+        String enteredBy,
+        boolean kernelSeen) {
+
+    public long nanos() {
+        return Math.max(0, end - start);
+    }
+
+    public boolean contains(long time) {
+        return start <= time && (time < end || openAtEnd && time == end);
+    }
+}

@@ -1,0 +1,100 @@
+package dev.tcpstate.analyzer.timeline;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.tcpstate.analyzer.load.RecordingSpan;
+import dev.tcpstate.analyzer.load.TcpEvents;
+import dev.tcpstate.analyzer.load.TcpState;
+
+/** Every connection of the recordings, rebuilt, with the events they were rebuilt from. */
+public record Timeline(List<Connection> connections, TcpEvents events) {
+
+    public Timeline {
+        connections = List.copyOf(connections);
+    }
+
+    public static Timeline of(TcpEvents events) {
+        return TimelineBuilder.build(events);
+    }
+
+    /** Earliest start of any recording read. */
+    public long start() {
+        return events.spans().stream().mapToLong(RecordingSpan::start).min().orElse(0);
+    }
+
+    /** Latest end of any recording read. */
+    public long end() {
+        return events.spans().stream().mapToLong(RecordingSpan::end).max().orElse(0);
+    }
+
+    /** How many connections passed through each state (CLOSED omitted). */
+    public Map<TcpState, Integer> everIn() {
+        Map<TcpState, Integer> counts = new EnumMap<>(TcpState.class);
+        for (Connection c : connections) {
+            c.spans().stream().map(Span::state).distinct().forEach(s -> counts.merge(s, 1, Integer::sum));
+        }
+        return counts;
+    }
+
+    /** How many connections were in each state when their recording ended (CLOSED omitted). */
+    public Map<TcpState, Integer> atEnd() {
+        Map<TcpState, Integer> counts = new EnumMap<>(TcpState.class);
+        for (Connection c : connections) {
+            TcpState s = c.finalState();
+            if (s != TcpState.CLOSED) {
+                counts.merge(s, 1, Integer::sum);
+            }
+        }
+        return counts;
+    }
+
+    /**
+     * Counts per state over time: {@code buckets} equal slices of the recordings' time, each holding,
+     * per state, the most connections that were in that state at once during the slice.
+     */
+    public List<StateCounts> countsOverTime(int buckets) {
+        long start = start();
+        long end = Math.max(end(), start + 1);
+        double width = (double) (end - start) / buckets;
+        List<StateCounts> out = new ArrayList<>(buckets);
+        Map<TcpState, int[]> peaks = new EnumMap<>(TcpState.class);
+        for (TcpState state : TcpState.values()) {
+            if (state == TcpState.CLOSED) {
+                continue;
+            }
+            List<long[]> intervals = new ArrayList<>();
+            for (Connection c : connections) {
+                for (Span s : c.spans()) {
+                    if (s.state() == state) {
+                        intervals.add(new long[] {s.start(), s.openAtEnd() ? s.end() + 1 : s.end()});
+                    }
+                }
+            }
+            if (!intervals.isEmpty()) {
+                peaks.put(state, Overlap.peakPerBucket(intervals, start, width, buckets));
+            }
+        }
+        for (int b = 0; b < buckets; b++) {
+            Map<TcpState, Integer> counts = new EnumMap<>(TcpState.class);
+            for (Map.Entry<TcpState, int[]> e : peaks.entrySet()) {
+                counts.put(e.getKey(), e.getValue()[b]);
+            }
+            out.add(new StateCounts(start + Math.round(b * width), start + Math.round((b + 1) * width), counts));
+        }
+        return out;
+    }
+
+    /** Per state, the most connections in it at once during [from, to). */
+    public record StateCounts(long from, long to, Map<TcpState, Integer> counts) {
+        public StateCounts {
+            counts = Map.copyOf(counts);
+        }
+
+        public int get(TcpState state) {
+            return counts.getOrDefault(state, 0);
+        }
+    }
+}

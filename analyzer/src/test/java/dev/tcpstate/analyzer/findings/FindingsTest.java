@@ -1,0 +1,276 @@
+package dev.tcpstate.analyzer.findings;
+
+import static dev.tcpstate.analyzer.load.Source.API;
+import static dev.tcpstate.analyzer.load.Source.EXPECTED;
+import static dev.tcpstate.analyzer.load.Source.KERNEL;
+import static dev.tcpstate.analyzer.load.TcpState.CLOSED;
+import static dev.tcpstate.analyzer.load.TcpState.CLOSE_WAIT;
+import static dev.tcpstate.analyzer.load.TcpState.ESTABLISHED;
+import static dev.tcpstate.analyzer.load.TcpState.FIN_WAIT_1;
+import static dev.tcpstate.analyzer.load.TcpState.FIN_WAIT_2;
+import static dev.tcpstate.analyzer.load.TcpState.SYN_RECEIVED;
+import static dev.tcpstate.analyzer.load.TcpState.LAST_ACK;
+import static dev.tcpstate.analyzer.load.TcpState.TIME_WAIT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import dev.tcpstate.analyzer.fixture.Changes;
+import dev.tcpstate.analyzer.timeline.Timeline;
+
+class FindingsTest {
+
+    private static List<Finding> of(Changes c, FindingType type) {
+        return of(c, type, Thresholds.defaults());
+    }
+
+    private static List<Finding> of(Changes c, FindingType type, Thresholds t) {
+        return Findings.evaluate(Timeline.of(c.events()), t).stream().filter(f -> f.type() == type).toList();
+    }
+
+    @Test
+    void closeWaitLongerThanTheThresholdIsGroupedByOpeningSiteAndPeer() {
+        Changes c = new Changes().endAt(100);
+        for (int i = 0; i < 3; i++) {
+            c.client(i, 50000 + i, "10.0.0.9", 443).site("com.example.Pool.borrow:42", "com.example.Main.main:7")
+                    .connect(i).go(10, ESTABLISHED, CLOSE_WAIT, KERNEL, "RCV_FIN");
+        }
+        c.client(10, 50010, "10.0.0.9", 443).site("com.example.Other.call:9").connect(0)
+                .go(20, ESTABLISHED, CLOSE_WAIT, API, "READ_EOF").go(30, CLOSE_WAIT, LAST_ACK, API, "CLOSE");
+        c.client(11, 50011, "10.0.0.8", 443).site("com.example.Pool.borrow:42").connect(0)
+                .go(96, ESTABLISHED, CLOSE_WAIT, KERNEL, "RCV_FIN"); // 4 s: below the 5 s default
+
+        List<Finding> findings = of(c, FindingType.CLOSE_WAIT_LINGER);
+        assertEquals(2, findings.size());
+        Finding pool = findings.get(0);
+        assertEquals(3, pool.count());
+        assertEquals("10.0.0.9:443", pool.peer());
+        assertEquals("com.example.Pool.borrow:42", pool.site().frame().toString());
+        assertEquals("com.example.Main.main:7", pool.site().below().get(0).toString());
+        assertEquals(90_000_000_000L, (long) pool.measure(CloseWaitLinger.LONGEST).orElseThrow().value());
+        assertEquals(3, (long) pool.measure(CloseWaitLinger.STILL_OPEN).orElseThrow().value());
+        assertEquals(3, (long) pool.measure(CloseWaitLinger.KERNEL_CONFIRMED).orElseThrow().value());
+        assertTrue(pool.connections().stream().allMatch(AffectedConnection::kernelConfirmed));
+        assertEquals(Severity.WARNING, pool.severity());
+
+        Finding closedLate = findings.get(1);
+        assertEquals(1, closedLate.count());
+        assertFalse(closedLate.connections().get(0).stillOpen());
+        assertFalse(closedLate.connections().get(0).kernelConfirmed());
+        assertEquals(10_000_000_000L, closedLate.connections().get(0).nanos());
+    }
+
+    @Test
+    void theCloseWaitThresholdIsInclusiveAndSettable() {
+        Changes c = new Changes().endAt(100);
+        c.client(1, 50001, "10.0.0.9", 443).connect(0).go(96, ESTABLISHED, CLOSE_WAIT, KERNEL, "RCV_FIN");
+        assertTrue(of(c, FindingType.CLOSE_WAIT_LINGER).isEmpty());
+        Thresholds four = Thresholds.defaults().with(CloseWaitLinger.THRESHOLD, Duration.ofSeconds(4));
+        assertEquals(1, of(c, FindingType.CLOSE_WAIT_LINGER, four).size());
+        Thresholds five = Thresholds.defaults().with(CloseWaitLinger.THRESHOLD, Duration.ofMillis(4001));
+        assertTrue(of(c, FindingType.CLOSE_WAIT_LINGER, five).isEmpty());
+    }
+
+    @Test
+    void anUnknownOpeningSiteIsSaidSo() {
+        Changes c = new Changes().endAt(100);
+        c.client(7, 50007, "10.0.0.9", 443).restated(95, CLOSE_WAIT, KERNEL, 80);
+        Finding f = of(c, FindingType.CLOSE_WAIT_LINGER).get(0);
+        assertFalse(f.site().isKnown());
+        assertTrue(f.summary().contains("unknown site"), f.summary());
+    }
+
+    @Test
+    void timeWaitPeakCountsTwoMslAfterEachActiveClose() {
+        // 1,200 closes at 10 per second over 120 s; each holds TIME_WAIT for 60 s: at most 600 at once
+        Changes c = new Changes().endAt(200);
+        for (int i = 0; i < 1200; i++) {
+            double t = i / 10.0;
+            c.client(i, 40000 + i, "10.0.0.9", 8080).site("com.example.Client.call:12").connect(t)
+                    .go(t + 0.01, ESTABLISHED, FIN_WAIT_1, API, "CLOSE")
+                    .go(t + 0.01, FIN_WAIT_1, TIME_WAIT, EXPECTED, "ASSUMED_PEER_CLOSED");
+        }
+        c.summary(1, 32768, 60999);
+        assertTrue(of(c, FindingType.TIME_WAIT_ACCUMULATION).isEmpty(), "600 at once is below the default 1000");
+
+        Thresholds t = Thresholds.defaults().with(TimeWaitAccumulation.THRESHOLD, 500L);
+        Finding f = of(c, FindingType.TIME_WAIT_ACCUMULATION, t).get(0);
+        assertEquals(1200, f.count());
+        assertEquals(600, (long) f.measure(TimeWaitAccumulation.PEAK).orElseThrow().value());
+        assertEquals(10.0, f.measure(TimeWaitAccumulation.RATE).orElseThrow().value(), 0.1);
+        assertEquals(600.0 / 28232, f.measure(TimeWaitAccumulation.PORT_FRACTION).orElseThrow().value(), 1e-9);
+        assertEquals("10.0.0.9:8080", f.peer());
+        assertEquals("closed", f.siteRole());
+        assertEquals("com.example.Client.call:12", f.site().frame().toString());
+        assertEquals(0, (long) f.measure(TimeWaitAccumulation.KERNEL_OBSERVED).orElseThrow().value());
+    }
+
+    @Test
+    void kernelObservedTimeWaitEndsWhenTheKernelSaysSo() {
+        Changes c = new Changes().endAt(200);
+        for (int i = 0; i < 10; i++) {
+            // each observed for 1 s only: never more than one at once
+            c.client(i, 40000 + i, "10.0.0.9", 8080).connect(i * 2)
+                    .go(i * 2 + 0.5, ESTABLISHED, FIN_WAIT_1, API, "CLOSE")
+                    .go(i * 2 + 0.5, FIN_WAIT_1, TIME_WAIT, KERNEL, "RCV_FIN_ACK_OF_FIN", "kernel: rcv FIN", 1000)
+                    .go(i * 2 + 1.5, TIME_WAIT, CLOSED, KERNEL, "TIMEOUT_2MSL");
+        }
+        Thresholds one = Thresholds.defaults().with(TimeWaitAccumulation.THRESHOLD, 1L);
+        Finding f = of(c, FindingType.TIME_WAIT_ACCUMULATION, one).get(0);
+        assertEquals(1, (long) f.measure(TimeWaitAccumulation.PEAK).orElseThrow().value());
+        assertEquals(10, (long) f.measure(TimeWaitAccumulation.KERNEL_OBSERVED).orElseThrow().value());
+    }
+
+    @Test
+    void anActiveCloseWhoseTimeWaitTheKernelViewMissedIsCountedFromTheClose() {
+        // kernel view on: no EXPECTED events, and the sampler never saw these orphaned sockets
+        Changes c = new Changes().endAt(10);
+        for (int i = 0; i < 20; i++) {
+            c.client(i, 40000 + i, "10.0.0.9", 8080).site("com.example.Client.call:12").connect(i * 0.1)
+                    .go(i * 0.1 + 0.01, ESTABLISHED, FIN_WAIT_1, API, "CLOSE");
+        }
+        c.client(99, 40999, "10.0.0.9", 8080).site("com.example.Upload.half:3").connect(0)
+                .go(1, ESTABLISHED, FIN_WAIT_1, API, "SHUTDOWN_OUTPUT"); // still open: not in TIME_WAIT
+        Finding f = of(c, FindingType.TIME_WAIT_ACCUMULATION,
+                Thresholds.defaults().with(TimeWaitAccumulation.THRESHOLD, 20L)).get(0);
+        assertEquals(20, f.count());
+        assertEquals(20, (long) f.measure(TimeWaitAccumulation.PEAK).orElseThrow().value());
+        assertEquals("com.example.Client.call:12", f.site().frame().toString());
+    }
+
+    @Test
+    void serverSideTimeWaitDoesNotClaimEphemeralPorts() {
+        Changes c = new Changes().endAt(100);
+        for (int i = 0; i < 5; i++) {
+            c.server(i, 8080, "10.0.0.7", 40000 + i).site("com.example.Server.handle:30")
+                    .go(i, SYN_RECEIVED, ESTABLISHED, API, "ACCEPT")
+                    .go(i + 0.1, ESTABLISHED, FIN_WAIT_1, API, "CLOSE")
+                    .go(i + 0.1, FIN_WAIT_1, TIME_WAIT, EXPECTED, "ASSUMED_PEER_CLOSED");
+        }
+        Finding f = of(c, FindingType.TIME_WAIT_ACCUMULATION,
+                Thresholds.defaults().with(TimeWaitAccumulation.THRESHOLD, 5L)).get(0);
+        assertEquals("10.0.0.7", f.peer(), "accepted connections group by the peer's address");
+        assertTrue(f.measure(TimeWaitAccumulation.PORT_FRACTION).isEmpty());
+        assertEquals(5, (long) f.measure(TimeWaitAccumulation.PEAK).orElseThrow().value());
+    }
+
+    @Test
+    void finWait2LingerCoversKernelFinWait2AndInferredFinWait1() {
+        Changes c = new Changes().endAt(100);
+        c.client(1, 50001, "10.0.0.9", 443).site("com.example.Upload.finish:88").connect(0)
+                .go(1, ESTABLISHED, FIN_WAIT_1, API, "SHUTDOWN_OUTPUT");
+        c.client(2, 50002, "10.0.0.9", 443).site("com.example.Upload.finish:88").connect(0)
+                .go(1, ESTABLISHED, FIN_WAIT_1, API, "SHUTDOWN_OUTPUT")
+                .go(1.1, FIN_WAIT_1, FIN_WAIT_2, KERNEL, "RCV_ACK_OF_FIN");
+        c.client(3, 50003, "10.0.0.9", 443).site("com.example.Upload.finish:88").connect(0)
+                .go(1, ESTABLISHED, FIN_WAIT_1, API, "SHUTDOWN_OUTPUT")
+                .go(2, FIN_WAIT_1, TIME_WAIT, API, "READ_EOF");
+        Finding f = of(c, FindingType.FIN_WAIT_2_LINGER).get(0);
+        assertEquals(2, f.count());
+        assertEquals(1, (long) f.measure(FinWait2Linger.KERNEL_CONFIRMED).orElseThrow().value());
+        assertEquals("com.example.Upload.finish:88", f.site().frame().toString());
+    }
+
+    @Test
+    void garbageCollectedConnectionsAreReportedAtTheirOpeningSite() {
+        Changes c = new Changes().endAt(100);
+        c.client(1, 50001, "10.0.0.9", 443).site("com.example.Leaky.open:5").connect(0)
+                .go(40, ESTABLISHED, FIN_WAIT_1, API, "GARBAGE_COLLECTED", "garbage collected without close", -1);
+        Finding f = of(c, FindingType.CLOSED_BY_GC).get(0);
+        assertEquals(1, f.count());
+        assertEquals("com.example.Leaky.open:5", f.site().frame().toString());
+        assertEquals(40, f.measure(ClosedByGarbageCollection.LONGEST_LIFETIME).orElseThrow().value() / 1e9, 0.01);
+    }
+
+    @Test
+    void resetOnCloseTellsDeliberateLingerZeroFromLostInput() {
+        Changes c = new Changes().endAt(100);
+        c.client(1, 50001, "10.0.0.9", 443).site("com.example.Fast.close:3").connect(0)
+                .go(1, ESTABLISHED, CLOSED, API, "ABORT", "Socket.close with SO_LINGER 0", -1);
+        c.client(2, 50002, "10.0.0.9", 444).site("com.example.Sloppy.close:4").connect(0)
+                .go(1, ESTABLISHED, CLOSED, API, "ABORT", "SocketChannel.close with unread input", -1);
+        List<Finding> f = of(c, FindingType.RESET_ON_CLOSE);
+        assertEquals(2, f.size());
+        Finding lost = f.stream().filter(x -> x.severity() == Severity.WARNING).findFirst().orElseThrow();
+        assertEquals("10.0.0.9:444", lost.peer());
+        assertEquals(1, (long) lost.measure(ResetOnClose.UNREAD_DATA).orElseThrow().value());
+        Finding deliberate = f.stream().filter(x -> x.severity() == Severity.INFO).findFirst().orElseThrow();
+        assertEquals("com.example.Fast.close:3", deliberate.site().frame().toString());
+    }
+
+    @Test
+    void aHealthyRunHasNoFindings() {
+        Changes c = new Changes().endAt(100);
+        for (int i = 0; i < 50; i++) {
+            c.client(i, 40000 + i, "10.0.0.9", 80).connect(i)
+                    .go(i + 0.1, ESTABLISHED, CLOSE_WAIT, API, "READ_EOF")
+                    .go(i + 0.1, CLOSE_WAIT, LAST_ACK, API, "CLOSE");
+        }
+        assertTrue(Findings.evaluate(Timeline.of(c.events()), Thresholds.defaults()).isEmpty());
+    }
+
+    @Test
+    void codeSitesSkipTheJdkAndTheAgent() {
+        Changes c = new Changes();
+        CodeSite site = CodeSite.of(Changes.stack("com.example.A.b:1", "com.example.Main.main:2"), "t");
+        assertEquals("com.example.A.b:1", site.frame().toString());
+        assertTrue(site.applicationFrame());
+        assertEquals(1, site.below().size());
+        CodeSite jdkOnly = CodeSite.of(Changes.stack(), "t");
+        assertFalse(jdkOnly.applicationFrame());
+        assertEquals("java.net.Socket.connect:633", jdkOnly.frame().toString());
+        assertTrue(c.events().hasTcpstateData());
+    }
+
+    @Test
+    void preferencesAreDeclaredOnceWithDistinctIdsAndParseWhatTheyPrint() {
+        Set<String> ids = new HashSet<>();
+        for (Preference<?> p : Findings.preferences()) {
+            assertTrue(ids.add(p.id()), "duplicate id " + p.id());
+            assertFalse(p.label().isBlank());
+            assertFalse(p.description().isBlank());
+            roundTrip(p);
+        }
+        assertTrue(ids.containsAll(List.of("close-wait-threshold", "time-wait-threshold")));
+    }
+
+    private static <T> void roundTrip(Preference<T> p) {
+        assertEquals(p.defaultValue(), p.parse(p.toText(p.defaultValue())));
+    }
+
+    @Test
+    void durationsNeedAUnit() {
+        assertEquals(Duration.ofMillis(500), Durations.parse("500ms"));
+        assertEquals(Duration.ofSeconds(5), Durations.parse("5s"));
+        assertEquals(Duration.ofMinutes(2), Durations.parse("2m"));
+        assertEquals(Duration.ofMillis(1500), Durations.parse("1.5s"));
+        assertThrows(IllegalArgumentException.class, () -> Durations.parse("5"));
+        assertThrows(IllegalArgumentException.class, () -> Durations.parse("five seconds"));
+        assertEquals("12.3 s", Durations.format(12_300_000_000L));
+        assertEquals("2 min 05 s", Durations.format(125_000_000_000L));
+    }
+
+    @Test
+    void failOnNamesAreTheShortKindsOrTheTypeNames() {
+        assertEquals(FindingType.CLOSE_WAIT_LINGER, FindingType.byName("close-wait"));
+        assertEquals(FindingType.TIME_WAIT_ACCUMULATION, FindingType.byName("TIME_WAIT_ACCUMULATION"));
+        assertEquals(FindingType.CLOSED_BY_GC, FindingType.byName("gc-close"));
+        assertEquals(null, FindingType.byName("close-wiat"));
+    }
+
+    @Test
+    void closedConnectionsHaveNoFinalLingeringState() {
+        Changes c = new Changes().endAt(10);
+        c.client(1, 50001, "10.0.0.9", 80).connect(0).go(1, ESTABLISHED, CLOSED, API, "RESET");
+        assertEquals(CLOSED, Timeline.of(c.events()).connections().get(0).finalState());
+        assertTrue(Timeline.of(c.events()).atEnd().isEmpty());
+    }
+}

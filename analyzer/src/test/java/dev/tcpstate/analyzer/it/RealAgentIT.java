@@ -1,0 +1,200 @@
+package dev.tcpstate.analyzer.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Recordings made by the real agent jar, of real loopback sockets ({@link LoopbackScenarios}), on
+ * the JDK that runs this test, analysed by the real analyzer jar with {@code java -jar}.
+ */
+class RealAgentIT {
+    static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    static final String AGENT = System.getProperty("tcpstate.agent.jar");
+    static final String ANALYZER = System.getProperty("tcpstate.analyzer.jar");
+    static final String SCENARIO = LoopbackScenarios.class.getName();
+
+    @TempDir
+    static Path dir;
+    static Path closeWait;
+    static Path timeWait;
+    static Path reset;
+    static Path halfClose;
+    static Path healthy;
+
+    @BeforeAll
+    static void record() throws Exception {
+        assertTrue(Files.isRegularFile(Path.of(AGENT)), "agent jar " + AGENT);
+        assertTrue(Files.isRegularFile(Path.of(ANALYZER)), "analyzer jar " + ANALYZER);
+        closeWait = record("close-wait", "3", "1500");
+        timeWait = record("time-wait", "300");
+        reset = record("reset", "5");
+        halfClose = record("half-close", "2", "1500");
+        healthy = record("healthy", "20");
+    }
+
+    static Path record(String scenario, String... args) throws Exception {
+        Path jfr = dir.resolve(scenario + ".jfr");
+        List<String> cmd = new ArrayList<>(List.of(JAVA, "-javaagent:" + AGENT + "=record=" + jfr + ",kernelInterval=off",
+                "-cp", System.getProperty("java.class.path"), SCENARIO, scenario));
+        cmd.addAll(Arrays.asList(args));
+        Result r = exec(cmd);
+        assertEquals(0, r.code, r.out + r.err);
+        assertTrue(r.out.contains("done " + scenario), r.out);
+        assertTrue(Files.size(jfr) > 0, "no recording written");
+        return jfr;
+    }
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result analyze(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(JAVA, "-jar", ANALYZER));
+        cmd.addAll(Arrays.asList(args));
+        return exec(cmd);
+    }
+
+    static Result exec(List<String> cmd) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("tcpstate-it-out", ".txt");
+        Path err = Files.createTempFile("tcpstate-it-err", ".txt");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!p.waitFor(180, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("did not finish: " + cmd);
+            }
+            return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    static JsonNode json(Path recording, String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of("report", recording.toString(), "--format", "json"));
+        args.addAll(Arrays.asList(options));
+        Result r = analyze(args.toArray(String[]::new));
+        assertTrue(r.code == 0 || r.code == 1, r.err);
+        return new ObjectMapper().readTree(r.out);
+    }
+
+    static List<JsonNode> findings(JsonNode report, String type) {
+        List<JsonNode> list = new ArrayList<>();
+        report.get("findings").forEach(f -> {
+            if (f.get("type").asText().equals(type)) {
+                list.add(f);
+            }
+        });
+        return list;
+    }
+
+    @Test
+    void aCloseWaitLeakIsReportedAtTheCodeThatOpenedItAndFailsTheBuild() throws Exception {
+        Result r = analyze("report", closeWait.toString(), "--close-wait-threshold", "1s", "--fail-on", "close-wait");
+        assertEquals(1, r.code, r.out + r.err);
+        assertTrue(r.out.matches("(?s).*3 connections to 127\\.0\\.0\\.1:\\d+ held in CLOSE_WAIT for up to .*"), r.out);
+        assertTrue(r.out.contains("opened at " + SCENARIO + ".leakCloseWait:"), r.out);
+        assertTrue(r.out.contains("at " + SCENARIO + ".main:"), r.out);
+        assertFalse(r.out.contains("java.net.Socket"), "JDK frames are not the site");
+
+        JsonNode f = findings(json(closeWait, "--close-wait-threshold", "1s"), "CLOSE_WAIT_LINGER").get(0);
+        assertEquals(3, f.get("count").asInt());
+        assertTrue(f.get("measures").get("longestNanos").asLong() >= 1_000_000_000L);
+        assertEquals(3, f.get("measures").get("stillOpen").asInt());
+        JsonNode c = f.get("connections").get(0);
+        assertTrue(c.get("local").asText().matches("127\\.0\\.0\\.1:\\d+"), c.toString());
+        assertEquals(f.get("peer").asText(), c.get("remote").asText());
+        assertEquals("API", c.get("source").asText(), "kernel view off: inferred from read EOF");
+        assertTrue(f.get("site").get("frame").asText().startsWith(SCENARIO + ".leakCloseWait:"));
+    }
+
+    @Test
+    void theDefaultThresholdIgnoresAShortCloseWait() throws Exception {
+        assertEquals(0, analyze("report", closeWait.toString(), "--fail-on", "close-wait").code);
+    }
+
+    @Test
+    void aTimeWaitStormIsReportedAtTheCodeThatClosedFirst() throws Exception {
+        JsonNode report = json(timeWait, "--time-wait-threshold", "100", "--fail-on", "time-wait");
+        assertTrue(report.get("failed").asBoolean());
+        JsonNode f = findings(report, "TIME_WAIT_ACCUMULATION").get(0);
+        assertEquals(300, f.get("count").asInt());
+        assertEquals(300, f.get("measures").get("peak").asInt(), "all within 60 s of each other");
+        assertEquals(0, f.get("measures").get("kernelObserved").asInt());
+        assertTrue(f.get("measures").get("portRangeFraction").asDouble() > 0);
+        assertEquals("closed", f.get("site").get("role").asText());
+        assertTrue(f.get("site").get("frame").asText().startsWith(SCENARIO + ".closeFirst:"), f.get("site").toString());
+        assertTrue(findings(report, "CLOSE_WAIT_LINGER").isEmpty());
+    }
+
+    @Test
+    void closesWithSoLingerZeroAreResetsOnClose() throws Exception {
+        JsonNode report = json(reset);
+        JsonNode f = findings(report, "RESET_ON_CLOSE").get(0);
+        assertEquals(5, f.get("count").asInt());
+        assertEquals("INFO", f.get("severity").asText());
+        assertEquals(5, f.get("measures").get("lingerZero").asInt());
+        assertTrue(f.get("site").get("frame").asText().startsWith(SCENARIO + ".resetOnClose:"), f.get("site").toString());
+        assertTrue(findings(report, "TIME_WAIT_ACCUMULATION").isEmpty());
+    }
+
+    @Test
+    void aHalfCloseThePeerNeverAnswersIsAFinWait2Linger() throws Exception {
+        JsonNode f = findings(json(halfClose, "--fin-wait-2-threshold", "1s"), "FIN_WAIT_2_LINGER").get(0);
+        assertEquals(2, f.get("count").asInt());
+        assertTrue(f.get("site").get("frame").asText().startsWith(SCENARIO + ".halfClose:"), f.get("site").toString());
+    }
+
+    @Test
+    void aHealthyRunHasNoFindingsAndPasses() throws Exception {
+        Result r = analyze("report", healthy.toString(), "--fail-on", "all");
+        assertEquals(0, r.code, r.out + r.err);
+        assertTrue(r.out.contains("No findings."), r.out);
+        Result junit = analyze("report", healthy.toString(), "--format", "junit");
+        assertTrue(junit.out.contains("failures=\"0\""), junit.out);
+    }
+
+    @Test
+    void severalRecordingsAreAnalysedTogether() throws Exception {
+        Result r = analyze("report", closeWait.toString(), timeWait.toString(), "--close-wait-threshold", "1s",
+                "--time-wait-threshold", "100", "--fail-on", "close-wait,time-wait");
+        assertEquals(1, r.code, r.err);
+        assertTrue(r.out.startsWith("tcpstate report: 2 recordings"), r.out);
+        assertTrue(r.out.contains("CLOSE_WAIT_LINGER") && r.out.contains("TIME_WAIT_ACCUMULATION"), r.out);
+    }
+
+    @Test
+    void aTruncatedRealRecordingIsOneLineAndExitTwo() throws Exception {
+        byte[] bytes = Files.readAllBytes(closeWait);
+        Path cut = Files.write(dir.resolve("cut.jfr"), Arrays.copyOf(bytes, bytes.length - 1000));
+        Result r = analyze("report", cut.toString());
+        assertEquals(2, r.code, r.out + r.err);
+        assertEquals(1, r.err.lines().count(), r.err);
+        assertTrue(r.err.contains("damaged recording"), r.err);
+        assertEquals("", r.out);
+    }
+
+    @Test
+    void connectionsShowsTheTimelineOfEachConnection() throws Exception {
+        Result r = analyze("connections", closeWait.toString(), "--state", "CLOSE_WAIT");
+        assertEquals(0, r.code, r.err);
+        assertTrue(r.out.contains("opened: Socket.connect at " + SCENARIO + ".leakCloseWait:"), r.out);
+        assertTrue(r.out.contains("CLOSE_WAIT"), r.out);
+        assertTrue(r.out.contains("still, at the end of the recording"), r.out);
+    }
+}

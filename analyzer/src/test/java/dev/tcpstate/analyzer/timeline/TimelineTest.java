@@ -1,0 +1,133 @@
+package dev.tcpstate.analyzer.timeline;
+
+import static dev.tcpstate.analyzer.load.Source.API;
+import static dev.tcpstate.analyzer.load.Source.EXPECTED;
+import static dev.tcpstate.analyzer.load.Source.KERNEL;
+import static dev.tcpstate.analyzer.load.TcpState.CLOSED;
+import static dev.tcpstate.analyzer.load.TcpState.CLOSE_WAIT;
+import static dev.tcpstate.analyzer.load.TcpState.ESTABLISHED;
+import static dev.tcpstate.analyzer.load.TcpState.FIN_WAIT_1;
+import static dev.tcpstate.analyzer.load.TcpState.LAST_ACK;
+import static dev.tcpstate.analyzer.load.TcpState.SYN_SENT;
+import static dev.tcpstate.analyzer.load.TcpState.TIME_WAIT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.tcpstate.analyzer.fixture.Changes;
+import dev.tcpstate.analyzer.load.TcpState;
+
+class TimelineTest {
+
+    @Test
+    void spansFollowTheEventsAndTheLastOneRunsToTheEndOfTheRecording() {
+        Changes c = new Changes().endAt(100);
+        c.client(1, 50001, "10.0.0.9", 443).site("com.example.Pool.borrow:42").connect(0)
+                .go(10, ESTABLISHED, CLOSE_WAIT, KERNEL, "RCV_FIN");
+        Connection conn = Timeline.of(c.events()).connections().get(0);
+
+        assertEquals(List.of(SYN_SENT, ESTABLISHED, CLOSE_WAIT), conn.spans().stream().map(Span::state).toList());
+        Span closeWait = conn.spans().get(2);
+        assertEquals(90_000_000_000L, closeWait.nanos());
+        assertTrue(closeWait.openAtEnd());
+        assertTrue(closeWait.kernelSeen());
+        assertEquals(CLOSE_WAIT, conn.finalState());
+        assertNotNull(conn.opened());
+        assertEquals("CONNECT", conn.opened().stimulus());
+        assertNull(conn.closed());
+        assertEquals("10.0.0.9:443", conn.peer());
+    }
+
+    @Test
+    void anActiveCloseIsRememberedAndClosedConnectionsEndClosed() {
+        Changes c = new Changes().endAt(100);
+        c.client(1, 50001, "10.0.0.9", 80).connect(0)
+                .go(1, ESTABLISHED, FIN_WAIT_1, API, "CLOSE")
+                .go(1, FIN_WAIT_1, TIME_WAIT, EXPECTED, "ASSUMED_PEER_CLOSED")
+                .go(61, TIME_WAIT, CLOSED, EXPECTED, "ASSUMED_2MSL_ELAPSED");
+        Connection conn = Timeline.of(c.events()).connections().get(0);
+
+        assertEquals(CLOSED, conn.finalState());
+        assertEquals(Changes.at(61), conn.closedAt());
+        assertEquals("CLOSE", conn.activeClose().stimulus());
+        assertEquals("CLOSE", conn.closed().stimulus());
+        Span tw = conn.spansIn(TIME_WAIT).get(0);
+        assertEquals(60_000_000_000L, tw.nanos());
+        assertFalse(tw.openAtEnd());
+        assertEquals(EXPECTED, tw.source());
+    }
+
+    @Test
+    void aReStatementRevealsAConnectionWhoseEventsRotatedOut() {
+        Changes c = new Changes().endAt(100);
+        c.client(7, 50007, "10.0.0.9", 443).restated(95, CLOSE_WAIT, KERNEL, 80);
+        Connection conn = Timeline.of(c.events()).connections().get(0);
+
+        assertEquals(1, conn.spans().size());
+        Span s = conn.spans().get(0);
+        assertEquals(CLOSE_WAIT, s.state());
+        assertEquals(Changes.at(15), s.start());
+        assertEquals(85_000_000_000L, s.nanos());
+        assertTrue(s.kernelSeen());
+        assertNull(conn.opened());
+        assertEquals("10.0.0.9:443", conn.remote().toString());
+    }
+
+    @Test
+    void aReStatementThatRacesAChangeItPredatesDoesNotInventAState() {
+        Changes c = new Changes().endAt(100);
+        c.client(1, 50001, "10.0.0.9", 443).connect(0)
+                .go(10, ESTABLISHED, CLOSE_WAIT, API, "READ_EOF")
+                .go(20, CLOSE_WAIT, LAST_ACK, API, "CLOSE")
+                // sampled while still CLOSE_WAIT, committed just after the close
+                .restated(20.001, CLOSE_WAIT, KERNEL, 9.99);
+        Connection conn = Timeline.of(c.events()).connections().get(0);
+
+        assertEquals(List.of(SYN_SENT, ESTABLISHED, CLOSE_WAIT, LAST_ACK),
+                conn.spans().stream().map(Span::state).toList());
+        assertEquals(10_000_000_000L, conn.spansIn(CLOSE_WAIT).get(0).nanos());
+    }
+
+    @Test
+    void aReStatementConfirmsTheCurrentStateAsKernelObserved() {
+        Changes c = new Changes().endAt(100);
+        c.client(1, 50001, "10.0.0.9", 443).connect(0)
+                .go(10, ESTABLISHED, CLOSE_WAIT, API, "READ_EOF")
+                .restated(50, CLOSE_WAIT, KERNEL, 40);
+        Span s = Timeline.of(c.events()).connections().get(0).spansIn(CLOSE_WAIT).get(0);
+        assertEquals(API, s.source());
+        assertTrue(s.kernelSeen());
+    }
+
+    @Test
+    void countsOverTimeHoldTheMostConnectionsInEachStateAtOnce() {
+        Changes c = new Changes().endAt(100);
+        for (int i = 0; i < 5; i++) {
+            c.client(i, 50000 + i, "10.0.0.9", 443).connect(i)
+                    .go(50 + i, ESTABLISHED, CLOSE_WAIT, KERNEL, "RCV_FIN");
+        }
+        Timeline t = Timeline.of(c.events());
+        List<Timeline.StateCounts> counts = t.countsOverTime(10);
+        assertEquals(10, counts.size());
+        assertEquals(5, counts.get(0).get(ESTABLISHED));
+        assertEquals(1, counts.get(0).get(TcpState.SYN_SENT), "each SYN_SENT lasts 1 ms, one at a time");
+        assertEquals(5, counts.get(2).get(ESTABLISHED));
+        assertEquals(0, counts.get(2).get(CLOSE_WAIT));
+        assertEquals(5, counts.get(9).get(CLOSE_WAIT));
+        assertEquals(5, t.everIn().get(CLOSE_WAIT));
+        assertEquals(5, t.atEnd().get(CLOSE_WAIT));
+    }
+
+    @Test
+    void overlapCountsIntervalsThatShareAnInstant() {
+        assertEquals(0, Overlap.peak(List.of()));
+        assertEquals(2, Overlap.peak(List.of(new long[] {0, 10}, new long[] {5, 15}, new long[] {10, 20})));
+        assertEquals(1, Overlap.peak(List.of(new long[] {0, 10}, new long[] {10, 20})));
+    }
+}
