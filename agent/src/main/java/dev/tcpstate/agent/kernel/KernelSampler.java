@@ -30,6 +30,7 @@ public final class KernelSampler {
     /** The budget when the user chose the interval: their pace is kept unless a sample costs over 10%. */
     public static final int CHOSEN_INTERVAL_BUDGET_PERCENT = 10;
     static final int MAX_CONSECUTIVE_FAILURES = 10;
+    static final int WARM_UP_SAMPLES = 2;
     /** {@code /proc/self/fd} is read again at most once every this many samples (see {@link SocketInodes}). */
     static final int MIN_SAMPLES_BETWEEN_INODE_SCANS = 10;
     private static final long MIN_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -220,7 +221,11 @@ public final class KernelSampler {
                     long cpu = threadCpuNanos();
                     long cost = cpu >= 0 && cpuStart >= 0 ? cpu - cpuStart : System.nanoTime() - start;
                     lastSampleCpuNanos = cost;
-                    intervalNanos = adapt(intervalNanos, configuredIntervalNanos, cost, budgetPercent);
+                    // The first samples pay for class loading, a cold JIT and the first /proc/self/fd
+                    // scan: judging the pace on them would slow the sampler down for nothing.
+                    if (samples > WARM_UP_SAMPLES) {
+                        intervalNanos = adapt(intervalNanos, configuredIntervalNanos, cost, budgetPercent);
+                    }
                 } catch (Throwable t) {
                     failures++;
                     lastFailure = t;
