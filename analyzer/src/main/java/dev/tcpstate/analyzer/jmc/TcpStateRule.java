@@ -1,0 +1,108 @@
+package dev.tcpstate.analyzer.jmc;
+
+import dev.tcpstate.analyzer.findings.Finding;
+import dev.tcpstate.analyzer.findings.FindingRule;
+import dev.tcpstate.analyzer.findings.Preference;
+import dev.tcpstate.analyzer.findings.Severity;
+import dev.tcpstate.analyzer.findings.Thresholds;
+import dev.tcpstate.analyzer.load.EventNames;
+import dev.tcpstate.analyzer.load.TcpEventReader;
+import dev.tcpstate.analyzer.timeline.Timeline;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.openjdk.jmc.common.item.IItemCollection;
+import org.openjdk.jmc.common.unit.IQuantity;
+import org.openjdk.jmc.common.unit.UnitLookup;
+import org.openjdk.jmc.common.util.IPreferenceValueProvider;
+import org.openjdk.jmc.common.util.TypedPreference;
+import org.openjdk.jmc.flightrecorder.rules.AbstractRule;
+import org.openjdk.jmc.flightrecorder.rules.IResult;
+import org.openjdk.jmc.flightrecorder.rules.IResultValueProvider;
+import org.openjdk.jmc.flightrecorder.rules.ResultBuilder;
+import org.openjdk.jmc.flightrecorder.rules.TypedResult;
+import org.openjdk.jmc.flightrecorder.rules.util.RulesToolkit.EventAvailability;
+
+/**
+ * One tcpstate finding as a JDK Mission Control rule: the same {@link FindingRule} the command line
+ * runs, its thresholds offered as JMC preferences ({@code tcpstate.<id>}), its findings as the result.
+ */
+abstract class TcpStateRule extends AbstractRule {
+
+    static final String TOPIC = "tcp_connections";
+
+    private final FindingRule rule;
+    private final Map<Preference<?>, TypedPreference<IQuantity>> preferences;
+
+    TcpStateRule(String id, String name, FindingRule rule) {
+        this(id, name, rule, jmcPreferences(rule));
+    }
+
+    private TcpStateRule(String id, String name, FindingRule rule, Map<Preference<?>, TypedPreference<IQuantity>> prefs) {
+        super(id, name, TOPIC, new ArrayList<>(prefs.values()), List.of(TypedResult.SCORE),
+                Map.of(EventNames.STATE_CHANGE, EventAvailability.AVAILABLE));
+        this.rule = rule;
+        this.preferences = prefs;
+    }
+
+    private static Map<Preference<?>, TypedPreference<IQuantity>> jmcPreferences(FindingRule rule) {
+        Map<Preference<?>, TypedPreference<IQuantity>> map = new LinkedHashMap<>();
+        for (Preference<?> p : rule.preferences()) {
+            IQuantity defaultValue = p.defaultValue() instanceof Duration
+                    ? UnitLookup.NANOSECOND.quantity(((Duration) p.defaultValue()).toNanos())
+                    : UnitLookup.NUMBER_UNITY.quantity(((Number) p.defaultValue()).longValue());
+            map.put(p, new TypedPreference<>("tcpstate." + p.id(), p.label(), p.description(),
+                    p.defaultValue() instanceof Duration ? UnitLookup.TIMESPAN : UnitLookup.NUMBER, defaultValue));
+        }
+        return map;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Thresholds thresholds(IPreferenceValueProvider values) {
+        Thresholds t = Thresholds.defaults();
+        for (Map.Entry<Preference<?>, TypedPreference<IQuantity>> e : preferences.entrySet()) {
+            IQuantity q = values.getPreferenceValue(e.getValue());
+            if (q == null) {
+                continue;
+            }
+            if (e.getKey().valueType() == Duration.class) {
+                t = t.with((Preference<Duration>) e.getKey(), Duration.ofNanos(q.clampedLongValueIn(UnitLookup.NANOSECOND)));
+            } else {
+                t = t.with((Preference<Long>) e.getKey(), q.clampedLongValueIn(UnitLookup.NUMBER_UNITY));
+            }
+        }
+        return t;
+    }
+
+    @Override
+    protected IResult getResult(IItemCollection items, IPreferenceValueProvider values, IResultValueProvider results) {
+        Thresholds thresholds = thresholds(values);
+        List<Finding> findings = rule.find(Timeline.of(TcpEventReader.read(items, "recording")), thresholds);
+        if (findings.isEmpty()) {
+            return ResultBuilder.createFor(this, values).setSeverity(org.openjdk.jmc.flightrecorder.rules.Severity.OK)
+                    .addResult(TypedResult.SCORE, UnitLookup.NUMBER_UNITY.quantity(0))
+                    .setSummary("No " + rule.type().description() + ".").build();
+        }
+        boolean warning = findings.stream().anyMatch(f -> f.severity() == Severity.WARNING);
+        int connections = findings.stream().mapToInt(Finding::count).sum();
+        StringBuilder explanation = new StringBuilder();
+        for (Finding f : findings) {
+            explanation.append(f.summary());
+            if (f.site() != null && f.site().frame() != null) {
+                explanation.append(" (").append(f.siteRole()).append(" at ").append(f.site().frame()).append(')');
+            }
+            explanation.append(".<br>");
+        }
+        explanation.append(findings.get(0).explanation());
+        return ResultBuilder.createFor(this, values)
+                .setSeverity(warning ? org.openjdk.jmc.flightrecorder.rules.Severity.WARNING
+                        : org.openjdk.jmc.flightrecorder.rules.Severity.INFO)
+                .addResult(TypedResult.SCORE, UnitLookup.NUMBER_UNITY.quantity(warning ? 80 : 50))
+                .setSummary(findings.size() + " finding(s), " + connections + " connection(s): " + findings.get(0).summary())
+                .setExplanation(explanation.toString())
+                .setSolution(findings.get(0).advice())
+                .build();
+    }
+}

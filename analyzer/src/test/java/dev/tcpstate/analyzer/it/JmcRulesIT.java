@@ -1,0 +1,82 @@
+package dev.tcpstate.analyzer.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The findings as JDK Mission Control rules, run by JMC's own batch report
+ * ({@code JfrRulesReport}) with the analyzer jar on the class path, next to JMC's built-in rules.
+ */
+class JmcRulesIT {
+
+    @TempDir
+    static Path dir;
+    static Path leak;
+    static Path healthy;
+
+    @BeforeAll
+    static void record() throws Exception {
+        leak = record("close-wait", "2", "10500");
+        healthy = record("healthy", "20");
+    }
+
+    static Path record(String scenario, String... args) throws Exception {
+        Path jfr = dir.resolve(scenario + ".jfr");
+        List<String> cmd = new ArrayList<>(List.of(RealAgentIT.JAVA, "-javaagent:" + RealAgentIT.AGENT + "=record=" + jfr
+                + ",kernelInterval=500ms", "-cp", System.getProperty("java.class.path"), RealAgentIT.SCENARIO, scenario));
+        cmd.addAll(List.of(args));
+        RealAgentIT.Result r = RealAgentIT.exec(cmd);
+        assertEquals(0, r.code(), r.out() + r.err());
+        return jfr;
+    }
+
+    /** Rule id to {severity, summary}, from JfrRulesReport's JSON (which JMC writes as almost-JSON). */
+    static Map<String, String[]> rules(Path recording) throws Exception {
+        RealAgentIT.Result r = RealAgentIT.exec(List.of(RealAgentIT.JAVA, "-cp", RealAgentIT.ANALYZER,
+                "org.openjdk.jmc.flightrecorder.rules.report.JfrRulesReport", "-format", "json", recording.toString()));
+        assertEquals(0, r.code(), r.err());
+        Map<String, String[]> rules = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("\"id\": \"([^\"]+)\",\\s*\"name\": \"[^\"]*\",\\s*\"severity\": \"([^\"]+)\","
+                + "\\s*\"score\": [^\\n]*\\n\\s*\"summary\": \"([^\\n]*)\",").matcher(r.out());
+        while (m.find()) {
+            rules.put(m.group(1), new String[] {m.group(2), m.group(3)});
+        }
+        return rules;
+    }
+
+    @Test
+    void aConnectionHeldInCloseWaitForTenSecondsIsAWarningNextToJmcsOwnRules() throws Exception {
+        Map<String, String[]> rules = rules(leak);
+        assertTrue(rules.containsKey("BufferLost"), "JMC's built-in rules ran too: " + rules.keySet());
+        String[] closeWait = rules.get("tcpstate.CloseWaitLinger");
+        assertEquals("Warning", closeWait[0], String.join(" | ", closeWait));
+        assertTrue(closeWait[1].contains("held in CLOSE_WAIT") && closeWait[1].contains("127.0.0.1:"), closeWait[1]);
+        assertTrue(closeWait[1].contains("opened at dev.tcpstate.analyzer.it.LoopbackScenarios"), closeWait[1]);
+        for (String id : List.of("tcpstate.TimeWaitAccumulation", "tcpstate.FinWait2Linger",
+                "tcpstate.ClosedByGarbageCollection", "tcpstate.ResetOnClose")) {
+            assertTrue(rules.containsKey(id), id + " in " + rules.keySet());
+        }
+    }
+
+    @Test
+    void aHealthyRecordingIsOkForEveryTcpstateRule() throws Exception {
+        Map<String, String[]> rules = rules(healthy);
+        rules.forEach((id, result) -> {
+            if (id.startsWith("tcpstate.")) {
+                assertEquals("OK", result[0], id + ": " + result[1]);
+            }
+        });
+        assertEquals(5, rules.keySet().stream().filter(id -> id.startsWith("tcpstate.")).count(), rules.keySet().toString());
+    }
+}
