@@ -43,7 +43,11 @@ class JmcRulesIT {
 
     /** Rule id to {severity, summary}, from JfrRulesReport's JSON (which JMC writes as almost-JSON). */
     static Map<String, String[]> rules(Path recording) throws Exception {
-        RealAgentIT.Result r = RealAgentIT.exec(List.of(RealAgentIT.JAVA, "-cp", RealAgentIT.ANALYZER,
+        return rules(recording, RealAgentIT.ANALYZER);
+    }
+
+    static Map<String, String[]> rules(Path recording, String classpath) throws Exception {
+        RealAgentIT.Result r = RealAgentIT.exec(List.of(RealAgentIT.JAVA, "-cp", classpath,
                 "org.openjdk.jmc.flightrecorder.rules.report.JfrRulesReport", "-format", "json", recording.toString()));
         assertEquals(0, r.code(), r.err());
         Map<String, String[]> rules = new LinkedHashMap<>();
@@ -67,6 +71,34 @@ class JmcRulesIT {
                 "tcpstate.ClosedByGarbageCollection", "tcpstate.ResetOnClose")) {
             assertTrue(rules.containsKey(id), id + " in " + rules.keySet());
         }
+    }
+
+    /**
+     * The bundle for JMC's desktop application holds only the rules and what they use: next to JMC's
+     * own libraries (and nothing else of ours) it yields the same verdict.
+     */
+    @Test
+    void theJmcPluginJarRunsOnJmcsLibrariesAlone() throws Exception {
+        Path plugin = Path.of(RealAgentIT.ANALYZER).resolveSibling("tcpstate-jmc-plugin.jar");
+        assertTrue(java.nio.file.Files.isRegularFile(plugin), plugin.toString());
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(plugin.toFile())) {
+            java.util.jar.Attributes main = jar.getManifest().getMainAttributes();
+            assertEquals("dev.tcpstate.jmc.rules;singleton:=true", main.getValue("Bundle-SymbolicName"));
+            assertTrue(main.getValue("Require-Bundle").contains("org.openjdk.jmc.flightrecorder.rules"));
+            String pluginXml = new String(jar.getInputStream(jar.getEntry("plugin.xml")).readAllBytes());
+            assertTrue(pluginXml.contains("point=\"org.openjdk.jmc.flightrecorder.rules.ruleProvider\""), pluginXml);
+            assertTrue(jar.getEntry("META-INF/services/org.openjdk.jmc.flightrecorder.rules.IRule") != null);
+        }
+        StringBuilder classpath = new StringBuilder(plugin.toString());
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            boolean jmcLibrary = entry.contains("/org/openjdk/jmc/") || entry.contains("/lz4/")
+                    || entry.contains("/org/owasp/");
+            if (jmcLibrary) {
+                classpath.append(java.io.File.pathSeparator).append(entry);
+            }
+        }
+        String[] closeWait = rules(leak, classpath.toString()).get("tcpstate.CloseWaitLinger");
+        assertEquals("Warning", closeWait[0], String.join(" | ", closeWait));
     }
 
     @Test
