@@ -21,7 +21,7 @@ public final class Recordings {
     /** Starts our recording; one already running is first stopped and written to its destination. */
     public static synchronized Path start(String file, Duration duration) throws IOException, ParseException {
         stop();
-        Path destination = Path.of(file).toAbsolutePath();
+        Path destination = Path.of(expand(file)).toAbsolutePath();
         Recording recording = new Recording(Configuration.getConfiguration("default"));
         recording.setName("tcpstate");
         recording.enable("tcpstate.StateChange").withStackTrace();
@@ -35,6 +35,18 @@ public final class Recordings {
         recording.start();
         current = recording;
         return destination;
+    }
+
+    /**
+     * {@code %p} in a file name becomes the pid and {@code %t} the start time ({@code yyyy_MM_dd_HH_mm_ss}),
+     * as in {@code -XX:StartFlightRecording:filename=}: one file per JVM when a build forks several.
+     */
+    static String expand(String file) {
+        if (file.indexOf('%') < 0) {
+            return file;
+        }
+        String time = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyy_MM_dd_HH_mm_ss"));
+        return file.replace("%p", String.valueOf(ProcessHandle.current().pid())).replace("%t", time);
     }
 
     /** Writes what the running recording holds so far; null when there is none. */

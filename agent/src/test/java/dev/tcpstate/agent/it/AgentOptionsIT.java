@@ -52,6 +52,17 @@ class AgentOptionsIT {
     }
 
     @Test
+    void percentPInTheRecordingNameIsThePidSoForkedTestJvmsDoNotOverwriteEachOther() throws Exception {
+        ChildJvm run = ChildJvm.run(List.of("-javaagent:" + ChildJvm.agentJar() + "=record=" + dir.resolve("fork-%p.jfr")
+                + ",kernelInterval=off"), Scenarios.class.getName(), "refused");
+        assertEquals(0, run.exitCode(), run.stderr());
+        try (var files = java.nio.file.Files.list(dir)) {
+            List<String> names = files.map(p -> p.getFileName().toString()).toList();
+            assertTrue(names.stream().anyMatch(n -> n.matches("fork-\\d+\\.jfr")), names.toString());
+        }
+    }
+
+    @Test
     void badDurationIsRejectedWithItsUnitHint() throws Exception {
         ChildJvm run = ChildJvm.run(List.of("-javaagent:" + ChildJvm.agentJar() + "=kernelInterval=fast"),
                 Scenarios.class.getName(), "refused");
