@@ -31,6 +31,8 @@ for a in "$@"; do
     esac
 done
 
+java_bin=$(readlink -f "$(command -v "$java_bin")")  # absolute: the jfr tool beside it checks the recordings
+
 if (( build )); then
     echo "building (mvn -Pbench -pl benchmarks -am package -DskipTests)..." >&2
     mvn -B -q -Pbench -pl benchmarks -am package -DskipTests >&2

@@ -429,9 +429,10 @@ public final class Compare {
     }
 
     private void printAdded(String unit, Series[] series, String key) {
-        System.out.printf(Locale.ROOT, "   %-44s %-38s %s%n", unit, "min / median / max", "added: of medians");
+        System.out.printf(Locale.ROOT, "   %-44s %-38s %s%n", unit, "min / median / max", "added: of medians | of minimums");
         for (Series s : series) {
-            String added = s == series[0] ? "" : String.format(Locale.ROOT, "%+7.1f ms", s.median() - series[0].median());
+            String added = s == series[0] ? "" : String.format(Locale.ROOT, "%+7.1f ms | %+7.1f ms",
+                    s.median() - series[0].median(), s.sorted()[0] - series[0].sorted()[0]);
             System.out.printf(Locale.ROOT, "   %-44s %-38s %s%n", s.name, s.stats(), added);
             tsv.add(key + "\t" + s.name + "\t" + s.tsv() + "\t" + added);
         }
