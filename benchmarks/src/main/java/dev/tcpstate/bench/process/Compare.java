@@ -326,6 +326,11 @@ public final class Compare {
                 throw new IllegalStateException("exit " + process.exitValue() + ": " + cmd + "\n" + errors);
             }
             Map<String, Double> values = new LinkedHashMap<>();
+            text.lines().filter(l -> l.startsWith("THREADS ")).findFirst()
+                    .ifPresent(l -> System.out.println("   " + String.join(" ", cmd.subList(cmd.size() - 4, cmd.size() - 2))
+                            + (cmd.stream().anyMatch(a -> a.startsWith("-javaagent")) ? ", agent" : "")
+                            + (cmd.stream().anyMatch(a -> a.contains("#enabled=false")) ? ", our events off" : "")
+                            + ": " + l));
             text.lines().filter(l -> l.startsWith("RESULT ")).findFirst().ifPresent(l -> {
                 for (String kv : l.substring(7).trim().split("\\s+")) {
                     values.put(kv.substring(0, kv.indexOf('=')), Double.parseDouble(kv.substring(kv.indexOf('=') + 1)));

@@ -14,6 +14,8 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The programs the process benchmarks run, one per child JVM, with nothing of the agent on their
@@ -117,6 +119,7 @@ public final class Workload {
         for (int i = 0; i < warmup; i++) {
             cycle.run();
         }
+        Map<String, Long> threads0 = threadCpu();
         long cpu0 = OS.getProcessCpuTime();
         long t0 = System.nanoTime();
         for (int i = 0; i < measured; i++) {
@@ -124,7 +127,35 @@ public final class Workload {
         }
         long wall = System.nanoTime() - t0;
         long cpu = OS.getProcessCpuTime() - cpu0;
+        Map<String, Long> threads1 = threadCpu();
         result("cycles_per_s=%.1f cpu_us_per_cycle=%.2f", measured * 1e9 / wall, cpu / 1e3 / measured);
+        // where the CPU went, per thread name (JVM-internal threads, GC and JIT included, are the rest)
+        StringBuilder split = new StringBuilder("THREADS µs/cycle:");
+        long named = 0;
+        for (Map.Entry<String, Long> e : threads1.entrySet()) {
+            long d = e.getValue() - threads0.getOrDefault(e.getKey(), 0L);
+            named += d;
+            if (d * 100 > cpu) {
+                split.append(String.format(Locale.ROOT, " %s=%.1f", e.getKey(), d / 1e3 / measured));
+            }
+        }
+        split.append(String.format(Locale.ROOT, " other(GC,JIT,VM)=%.1f", (cpu - named) / 1e3 / measured));
+        System.out.println(split);
+    }
+
+    /** CPU time of each live Java thread, summed by name. */
+    private static Map<String, Long> threadCpu() {
+        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Map<String, Long> byName = new TreeMap<>();
+        for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (info != null) {
+                long t = mx.getThreadCpuTime(info.getThreadId());
+                if (t > 0) {
+                    byName.merge(info.getThreadName(), t, Long::sum);
+                }
+            }
+        }
+        return byName;
     }
 
     private static void classicEcho(ServerSocket server) {
