@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The benchmarks of issue 9 (see BENCHMARKS.md). Not part of the test run.
+#
+#   ./bench.sh [--jdk25 | --java=PATH] [--shared-netns] [--no-build] [COMPARE OPTIONS]   whole-process comparisons
+#   ./bench.sh [--jdk25 | --java=PATH] --jmh [JMH ARGS]                                   JMH micro-benchmarks
+#
+# COMPARE OPTIONS (all --key=value): --rounds=5 --only=startup,attach,cycles,bulk,memory,kernel
+#   --cycles=20000 --warmup=5000 --bulk-bytes=1073741824 --startup-runs=10 --attach-runs=5
+#   --heap-connections=10000 --heap-wait=65 --kernel-pairs=5000 --kernel-samples=50
+# JMH ARGS default to: -f 1 -wi 2 -w 1s -i 3 -r 1s -prof gc (any JMH option or benchmark regex replaces them)
+#
+# The JDK is the one of JAVA_HOME, else `java` on PATH; --jdk25 takes /usr/lib/jvm/temurin-25-jdk-amd64.
+# As root, the comparisons run in a network namespace of their own (unshare -n, loopback up): the kernel
+# table the agent samples then holds only the benchmark's sockets, and its TIME_WAIT rows stay out of
+# everyone else's. --shared-netns runs them in the machine's namespace instead.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+java_bin=java
+[[ -n "${JAVA_HOME:-}" ]] && java_bin="$JAVA_HOME/bin/java"
+build=1 netns=1 jmh=0
+args=()
+for a in "$@"; do
+    case "$a" in
+        --jdk25) java_bin=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java ;;
+        --java=*) java_bin="${a#--java=}" ;;
+        --shared-netns) netns=0 ;;
+        --no-build) build=0 ;;
+        --jmh) jmh=1 ;;
+        *) args+=("$a") ;;
+    esac
+done
+
+java_bin=$(readlink -f "$(command -v "$java_bin")")  # absolute: the jfr tool beside it checks the recordings
+
+if (( build )); then
+    echo "building (mvn -Pbench -pl benchmarks -am package -DskipTests)..." >&2
+    mvn -B -q -Pbench -pl benchmarks -am package -DskipTests >&2
+fi
+
+if (( jmh )); then
+    (( ${#args[@]} )) || args=(-f 1 -wi 2 -w 1s -i 3 -r 1s -prof gc)
+    exec "$java_bin" -jar benchmarks/target/jmh.jar "${args[@]}"
+fi
+
+cmd=("$java_bin" -cp benchmarks/target/classes dev.tcpstate.bench.process.Compare "--java=$java_bin" "${args[@]}")
+if (( netns )) && [[ $(id -u) == 0 ]] && unshare -n true 2>/dev/null; then
+    echo "running in a network namespace of its own (--shared-netns to not)" >&2
+    exec unshare -n bash -c 'ip link set lo up && exec "$@"' bench "${cmd[@]}"
+fi
+exec "${cmd[@]}"

@@ -1,0 +1,321 @@
+package dev.tcpstate.bench.process;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The programs the process benchmarks run, one per child JVM, with nothing of the agent on their
+ * class path (the agent comes, or not, with {@code -javaagent}). Each prints its figures on one line
+ * starting with {@code RESULT}, as {@code key=value} pairs, for {@link Compare} to read.
+ *
+ * <pre>
+ * cycles classic|nio WARMUP MEASURED   connect / write 4 bytes / read 4 bytes / close against an echo thread
+ * bulk classic|nio BYTES               one connection, BYTES sent one way (after a warm-up connection of BYTES/4)
+ * trivial                              nothing: the start-up figure is the process's whole life
+ * idle                                 prints its pid, then waits for its standard input to close
+ * heap N WAIT_SECONDS                  heap after a full GC: before, with N connections open, after closing them,
+ *                                      and WAIT_SECONDS later (past TIME_WAIT)
+ * </pre>
+ */
+public final class Workload {
+
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    private Workload() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "cycles":
+                cycles(args[1].equals("nio"), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+                break;
+            case "bulk":
+                bulk(args[1].equals("nio"), Long.parseLong(args[2]));
+                break;
+            case "trivial":
+                break;
+            case "idle":
+                System.out.println("PID " + ProcessHandle.current().pid());
+                System.out.flush();
+                while (System.in.read() >= 0) {
+                    // until the driver closes our input
+                }
+                break;
+            case "heap":
+                heap(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+                break;
+            default:
+                throw new IllegalArgumentException("unknown workload " + args[0]);
+        }
+    }
+
+    // ---------------------------------------------------------------- connection cycles
+
+    interface Cycle {
+        void run() throws Exception;
+    }
+
+    private static void cycles(boolean nio, int warmup, int measured) throws Exception {
+        byte[] four = {1, 2, 3, 4};
+        if (nio) {
+            try (ServerSocketChannel server = ServerSocketChannel.open()) {
+                server.bind(new InetSocketAddress(LOOPBACK, 0), 1024);
+                InetSocketAddress address = (InetSocketAddress) server.getLocalAddress();
+                Thread echo = daemon(() -> nioEcho(server));
+                echo.start();
+                ByteBuffer out = ByteBuffer.wrap(four);
+                ByteBuffer in = ByteBuffer.allocate(4);
+                run(warmup, measured, () -> {
+                    try (SocketChannel ch = SocketChannel.open(address)) {
+                        out.clear();
+                        while (out.hasRemaining()) {
+                            ch.write(out);
+                        }
+                        in.clear();
+                        while (in.hasRemaining()) {
+                            if (ch.read(in) < 0) {
+                                throw new IllegalStateException("echo closed early");
+                            }
+                        }
+                    }
+                });
+            }
+        } else {
+            try (ServerSocket server = new ServerSocket(0, 1024, LOOPBACK)) {
+                InetSocketAddress address = new InetSocketAddress(LOOPBACK, server.getLocalPort());
+                Thread echo = daemon(() -> classicEcho(server));
+                echo.start();
+                byte[] in = new byte[4];
+                run(warmup, measured, () -> {
+                    try (Socket s = new Socket()) {
+                        s.connect(address);
+                        s.getOutputStream().write(four);
+                        if (s.getInputStream().readNBytes(in, 0, 4) != 4) {
+                            throw new IllegalStateException("echo closed early");
+                        }
+                    }
+                });
+            }
+        }
+    }
+
+    private static void run(int warmup, int measured, Cycle cycle) throws Exception {
+        for (int i = 0; i < warmup; i++) {
+            cycle.run();
+        }
+        Map<String, Long> threads0 = threadCpu();
+        long cpu0 = OS.getProcessCpuTime();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < measured; i++) {
+            cycle.run();
+        }
+        long wall = System.nanoTime() - t0;
+        long cpu = OS.getProcessCpuTime() - cpu0;
+        Map<String, Long> threads1 = threadCpu();
+        result("cycles_per_s=%.1f cpu_us_per_cycle=%.2f", measured * 1e9 / wall, cpu / 1e3 / measured);
+        // where the CPU went, per thread name (JVM-internal threads, GC and JIT included, are the rest)
+        StringBuilder split = new StringBuilder("THREADS µs/cycle:");
+        long named = 0;
+        for (Map.Entry<String, Long> e : threads1.entrySet()) {
+            long d = e.getValue() - threads0.getOrDefault(e.getKey(), 0L);
+            named += d;
+            if (d * 100 > cpu) {
+                split.append(String.format(Locale.ROOT, " %s=%.1f", e.getKey(), d / 1e3 / measured));
+            }
+        }
+        split.append(String.format(Locale.ROOT, " other(GC,JIT,VM)=%.1f", (cpu - named) / 1e3 / measured));
+        System.out.println(split);
+    }
+
+    /** CPU time of each live Java thread, summed by name. */
+    private static Map<String, Long> threadCpu() {
+        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Map<String, Long> byName = new TreeMap<>();
+        for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (info != null) {
+                long t = mx.getThreadCpuTime(info.getThreadId());
+                if (t > 0) {
+                    byName.merge(info.getThreadName(), t, Long::sum);
+                }
+            }
+        }
+        return byName;
+    }
+
+    private static void classicEcho(ServerSocket server) {
+        byte[] buf = new byte[4];
+        while (true) {
+            try (Socket s = server.accept()) {
+                InputStream in = s.getInputStream();
+                OutputStream out = s.getOutputStream();
+                int n = in.readNBytes(buf, 0, 4);
+                out.write(buf, 0, n);
+                in.read(); // the client's FIN: -1
+            } catch (Exception e) {
+                if (server.isClosed()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private static void nioEcho(ServerSocketChannel server) {
+        ByteBuffer buf = ByteBuffer.allocate(4);
+        ByteBuffer eof = ByteBuffer.allocate(1);
+        while (true) {
+            try (SocketChannel ch = server.accept()) {
+                buf.clear();
+                while (buf.hasRemaining() && ch.read(buf) >= 0) {
+                    // the 4 bytes
+                }
+                buf.flip();
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                eof.clear();
+                ch.read(eof); // the client's FIN: -1
+            } catch (Exception e) {
+                if (!server.isOpen()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- bulk transfer
+
+    private static void bulk(boolean nio, long bytes) throws Exception {
+        transfer(nio, bytes / 4); // warm-up: the JIT, and the socket buffers' sizes
+        long cpu0 = OS.getProcessCpuTime();
+        long t0 = System.nanoTime();
+        transfer(nio, bytes);
+        long wall = System.nanoTime() - t0;
+        long cpu = OS.getProcessCpuTime() - cpu0;
+        result("mib_per_s=%.1f cpu_ms=%.1f", bytes / 1048576.0 * 1e9 / wall, cpu / 1e6);
+    }
+
+    private static void transfer(boolean nio, long bytes) throws Exception {
+        long[] received = new long[1];
+        int chunk = 64 * 1024;
+        if (nio) {
+            try (ServerSocketChannel server = ServerSocketChannel.open()) {
+                server.bind(new InetSocketAddress(LOOPBACK, 0));
+                Thread sink = daemon(() -> {
+                    try (SocketChannel ch = server.accept()) {
+                        ByteBuffer buf = ByteBuffer.allocateDirect(chunk);
+                        int n;
+                        while ((n = ch.read(buf)) >= 0) {
+                            received[0] += n;
+                            buf.clear();
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                sink.start();
+                try (SocketChannel ch = SocketChannel.open(server.getLocalAddress())) {
+                    ByteBuffer buf = ByteBuffer.allocateDirect(chunk);
+                    for (long sent = 0; sent < bytes; sent += chunk) {
+                        buf.clear();
+                        while (buf.hasRemaining()) {
+                            ch.write(buf);
+                        }
+                    }
+                    ch.shutdownOutput();
+                    sink.join();
+                }
+            }
+        } else {
+            try (ServerSocket server = new ServerSocket(0, 50, LOOPBACK)) {
+                Thread sink = daemon(() -> {
+                    try (Socket s = server.accept()) {
+                        InputStream in = s.getInputStream();
+                        byte[] buf = new byte[chunk];
+                        int n;
+                        while ((n = in.read(buf, 0, chunk)) >= 0) {
+                            received[0] += n;
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                sink.start();
+                try (Socket s = new Socket(LOOPBACK, server.getLocalPort())) {
+                    OutputStream out = s.getOutputStream();
+                    byte[] buf = new byte[chunk];
+                    for (long sent = 0; sent < bytes; sent += chunk) {
+                        out.write(buf);
+                    }
+                    s.shutdownOutput();
+                    sink.join();
+                }
+            }
+        }
+        if (received[0] < bytes) {
+            throw new IllegalStateException("received " + received[0] + " of " + bytes);
+        }
+    }
+
+    // ---------------------------------------------------------------- heap per connection
+
+    private static void heap(int connections, int waitSeconds) throws Exception {
+        long base = usedAfterGc();
+        List<Socket> sockets = new ArrayList<>(connections);
+        try (ServerSocket server = new ServerSocket(0, 1024, LOOPBACK)) {
+            for (int i = 0; i < connections / 2; i++) {
+                sockets.add(new Socket(LOOPBACK, server.getLocalPort()));
+                sockets.add(server.accept());
+            }
+            Thread.sleep(2_500); // at least one kernel sample sees them all
+            long open = usedAfterGc();
+            for (Socket s : sockets) {
+                s.close(); // clients first (active closers, TIME_WAIT), then their accepted peers
+            }
+            sockets.clear();
+            Thread.sleep(2_500);
+            long closed = usedAfterGc();
+            Thread.sleep(waitSeconds * 1000L);
+            long later = usedAfterGc();
+            result("connections=%d base=%d open=%d closed=%d after_wait=%d wait_s=%d", connections, base, open, closed,
+                    later, waitSeconds);
+        }
+    }
+
+    private static long usedAfterGc() throws InterruptedException {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static Thread daemon(Runnable r) {
+        Thread t = new Thread(r, "bench-peer");
+        t.setDaemon(true);
+        return t;
+    }
+
+    private static void result(String format, Object... values) {
+        System.out.println("RESULT " + String.format(Locale.ROOT, format, values));
+        System.out.flush();
+    }
+}
