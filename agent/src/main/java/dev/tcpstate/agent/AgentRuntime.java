@@ -3,6 +3,7 @@ package dev.tcpstate.agent;
 import dev.tcpstate.agent.bridge.Faults;
 import dev.tcpstate.agent.bridge.SocketBridge;
 import dev.tcpstate.agent.instrument.Installer;
+import dev.tcpstate.agent.jfr.EventSwitch;
 import dev.tcpstate.agent.jfr.JfrEventSink;
 import dev.tcpstate.agent.jfr.PeriodicEvents;
 import dev.tcpstate.agent.jfr.Recordings;
@@ -27,7 +28,7 @@ public final class AgentRuntime {
 
     public static final String STATUS_PROPERTY = "tcpstate.agent.status";
 
-    private static ConnectionRegistry registry;
+    private static volatile ConnectionRegistry registry;
     private static Installer.Installation installation;
     private static boolean installStarted;
     private static Instrumentation instrumentation;
@@ -119,6 +120,21 @@ public final class AgentRuntime {
         }
         eventSink = sink;
         PeriodicEvents.register(r, hostView(), AgentRuntime::droppedTotal);
+        EventSwitch.watch(wanted -> {
+            if (registry != r) {
+                return; // stopped (or replaced by a later attach): this watcher is done
+            }
+            KernelSampler s = sampler;
+            if (wanted) {
+                SocketBridge.install(r);
+            } else {
+                SocketBridge.uninstall();
+                r.clear();
+            }
+            if (s != null) {
+                s.setPaused(!wanted);
+            }
+        });
         housekeeping = startHousekeeping(r);
         Runtime.getRuntime().addShutdownHook(new Thread(AgentRuntime::reportDropped, "tcpstate-exit-report"));
     }

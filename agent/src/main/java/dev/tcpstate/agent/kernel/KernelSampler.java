@@ -44,6 +44,7 @@ public final class KernelSampler {
     private final PrintStream log;
     private final Thread thread;
     private volatile boolean stopping;
+    private volatile boolean paused;
 
     private volatile long intervalNanos;
     private volatile long samples;
@@ -146,6 +147,11 @@ public final class KernelSampler {
         return nanos;
     }
 
+    /** While paused (no recording wants the agent's events) the thread samples nothing. */
+    public void setPaused(boolean paused) {
+        this.paused = paused;
+    }
+
     /** Stops the thread (waiting up to a second for the sample under way) and releases the reader. */
     public void stop() {
         stopping = true;
@@ -214,6 +220,10 @@ public final class KernelSampler {
         try {
             while (!stopping) {
                 long start = System.nanoTime();
+                if (paused) {
+                    sleepUntil(start + intervalNanos);
+                    continue;
+                }
                 long cpuStart = threadCpuNanos();
                 try {
                     sampleOnce(start);

@@ -72,6 +72,23 @@ public final class ConnectionRegistry {
         return evicted.get();
     }
 
+    /**
+     * Forgets every connection: while no recording wants our events the agent tracks nothing, and
+     * what it knew would go stale (a close it did not see must not look like a leak later). When a
+     * recording starts again, the kernel view rediscovers the connections that are still open.
+     */
+    public void clear() {
+        bySocket.clear();
+        live.clear();
+        byTuple.clear();
+        assumedTimeWait.clear();
+        assumedTimeWaitSize.set(0);
+        releasedOrder.clear();
+        while (collected.poll() != null) {
+            // drained: these sockets were forgotten with the rest
+        }
+    }
+
     /** The connection of this socket object, or {@code null} when the agent does not track it. */
     public Connection lookup(Object socket) {
         return bySocket.get(new LookupKey(socket));
