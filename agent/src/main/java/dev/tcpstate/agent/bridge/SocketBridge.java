@@ -30,6 +30,8 @@ public final class SocketBridge {
     private static final AtomicLong dropped = new AtomicLong();
     /** The socket whose connect (or finishConnect) runs on this thread: its internal close on failure is part of it. */
     private static final ThreadLocal<Object> CONNECTING = new ThreadLocal<>();
+    /** The connection whose close() runs on this thread: decided at its start, settled at its end. */
+    private static final ThreadLocal<Connection> CLOSING = new ThreadLocal<>();
 
     private SocketBridge() {
     }
@@ -217,6 +219,26 @@ public final class SocketBridge {
             }
             r.apply(c, stimulus, why);
             r.untrack(socket);
+            CLOSING.set(c);
+        } catch (Throwable t) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    /**
+     * close() returned: only now has the kernel seen it. Until then a kernel sample can still show
+     * the state before the close, and must not be taken for news.
+     */
+    public static void closeReturned() {
+        try {
+            Connection c = CLOSING.get();
+            if (c != null) {
+                CLOSING.remove();
+                ConnectionRegistry r = registry;
+                if (r != null) {
+                    r.settled(c);
+                }
+            }
         } catch (Throwable t) {
             dropped.incrementAndGet();
         }

@@ -82,6 +82,11 @@ final class AsynchronousChannelInstrumentation {
         static void enter(@Advice.This Object self) {
             SocketBridge.close(self, "AsynchronousChannel.close");
         }
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        static void exit() {
+            SocketBridge.closeReturned();
+        }
     }
 
     static final class Bind {

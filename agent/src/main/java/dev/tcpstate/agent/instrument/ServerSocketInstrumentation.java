@@ -47,5 +47,10 @@ final class ServerSocketInstrumentation {
         static void enter(@Advice.This ServerSocket self) {
             SocketBridge.close(self, "ServerSocket.close");
         }
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        static void exit() {
+            SocketBridge.closeReturned();
+        }
     }
 }

@@ -126,5 +126,10 @@ final class SocketChannelInstrumentation {
         static void enter(@Advice.This Object self) {
             SocketBridge.close(self, null);
         }
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        static void exit() {
+            SocketBridge.closeReturned();
+        }
     }
 }

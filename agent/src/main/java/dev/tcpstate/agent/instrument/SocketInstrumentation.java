@@ -60,6 +60,11 @@ final class SocketInstrumentation {
         static void enter(@Advice.This Socket self) {
             SocketBridge.close(self, "Socket.close");
         }
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        static void exit() {
+            SocketBridge.closeReturned();
+        }
     }
 
     static final class Read {

@@ -30,6 +30,10 @@ public final class Connection {
     boolean kernelSeen;
     /** The kernel sample that last listed it. */
     long kernelGeneration;
+    /** When the application's last call on it returned (a close is decided at its start). */
+    long settledNanos;
+    /** Every state it has been in, one bit per {@code TcpState} ordinal. */
+    int visited;
 
     Connection(long id, String kind, Role role, long nowNanos) {
         this.id = id;

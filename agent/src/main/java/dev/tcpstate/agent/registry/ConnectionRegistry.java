@@ -109,6 +109,7 @@ public final class ConnectionRegistry {
         }
         Connection c = new Connection(ids.incrementAndGet(), kind, role, System.nanoTime());
         c.state = initial;
+        c.visited = 1 << initial.ordinal();
         Connection raced = bySocket.putIfAbsent(new SocketKey(socket, c, collected), c);
         if (raced != null) {
             return raced;
@@ -245,7 +246,10 @@ public final class ConnectionRegistry {
             long sampleStartNanos) {
         synchronized (c) {
             if (sampleStartNanos != Long.MIN_VALUE && c.stateSource != Visibility.KERNEL
-                    && c.stateSinceNanos - sampleStartNanos > 0) {
+                    && (Math.max(c.stateSinceNanos, c.settledNanos) - sampleStartNanos > 0 || wasIn(c, observed))) {
+                // A row read before the application's last call: TCP never goes back to a state it
+                // left (CLOSED aside), and a close woven at its start may reach the kernel after
+                // the sample began. The next sample will say where the connection really is.
                 return;
             }
             boolean firstSight = !c.kernelSeen;
@@ -263,10 +267,22 @@ public final class ConnectionRegistry {
             emit(c, from, observed, explained, Visibility.KERNEL, trigger, firstSight && c.discovered ? 0
                     : now - c.stateSinceNanos, timerMillis);
             c.state = observed;
+            c.visited |= 1 << observed.ordinal();
             c.stateSource = Visibility.KERNEL;
             c.stateSinceNanos = now;
             afterTransition(c);
         }
+    }
+
+    /** The application's call that changed this connection has returned (see SocketBridge.closeReturned). */
+    public void settled(Connection c) {
+        synchronized (c) {
+            c.settledNanos = System.nanoTime();
+        }
+    }
+
+    private static boolean wasIn(Connection c, TcpState state) {
+        return state != TcpState.CLOSED && state != c.state && (c.visited & (1 << state.ordinal())) != 0;
     }
 
     /** Ends what the registry holds for a connection that reached its end. Called holding c's monitor. */
@@ -298,6 +314,7 @@ public final class ConnectionRegistry {
                 long now = System.nanoTime();
                 emit(c, from, to, stimulus, source, trigger, now - c.stateSinceNanos, timerMillis);
                 c.state = to;
+                c.visited |= 1 << to.ordinal();
                 c.stateSource = source;
                 c.stateSinceNanos = now;
                 if (to == TcpState.TIME_WAIT && !kernelViewActive) {

@@ -68,7 +68,15 @@ record HeldInChild(Map<Integer, Set<String>> expectedByPort, int idlePoolPort, i
         if (all == null) {
             throw new AssertionError("ss cannot be run");
         }
-        return all.stream().filter(this::isMine).collect(Collectors.toList());
+        // A row on one of our listener ports is ours when it is the listener, or when its peer is our
+        // own client (its mirror row exists): the machine is shared, and another process's
+        // connection may use one of our port numbers as its ephemeral local port.
+        java.util.Set<String> pairs = all.stream().map(r -> r.localPort() + ">" + r.peerPort())
+                .collect(Collectors.toSet());
+        return all.stream().filter(this::isMine)
+                .filter(r -> expectedByPort.containsKey(r.peerPort()) || r.state().equals("LISTEN")
+                        || pairs.contains(r.peerPort() + ">" + r.localPort()))
+                .collect(Collectors.toList());
     }
 
     /** The states ss shows per listener port. */
