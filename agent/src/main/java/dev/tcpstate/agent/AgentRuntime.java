@@ -110,6 +110,11 @@ public final class AgentRuntime {
         JfrEventSink sink = new JfrEventSink();
         ConnectionRegistry r = new ConnectionRegistry(sink, options.maxConnections());
         registry = r;
+        eventSink = sink;
+        // Every event class is registered, and so initialized, here, before any other thread can
+        // reach one: an application thread initializing an event class while JFR registers it from
+        // this thread deadlocks (seen on JDK 17 with the weaving in the background).
+        PeriodicEvents.register(r, hostView(), AgentRuntime::droppedTotal);
         startKernelView(r, options);
         SocketBridge.install(r);
         installation = Installer.install(inst, agentJar, AgentRuntime::log);
@@ -118,8 +123,6 @@ public final class AgentRuntime {
                 log("woven " + m);
             }
         }
-        eventSink = sink;
-        PeriodicEvents.register(r, hostView(), AgentRuntime::droppedTotal);
         EventSwitch.watch(wanted -> {
             if (registry != r) {
                 return; // stopped (or replaced by a later attach): this watcher is done

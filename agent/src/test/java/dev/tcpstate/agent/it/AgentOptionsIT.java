@@ -62,6 +62,22 @@ class AgentOptionsIT {
         }
     }
 
+    /**
+     * Sockets from the first millisecond while the agent weaves in the background, with a recording
+     * on: once, an application thread initializing an event class while the installer registered it
+     * deadlocked the JVM. The child must finish.
+     */
+    @Test
+    void anApplicationBusyWithSocketsWhileTheAgentInstallsNeverDeadlocks() throws Exception {
+        for (int run = 0; run < 3; run++) {
+            ChildJvm child = ChildJvm.run(List.of("-javaagent:" + ChildJvm.agentJar(),
+                    "-XX:StartFlightRecording=filename=" + dir.resolve("busy-" + run + ".jfr")),
+                    Scenarios.class.getName(), "busy");
+            assertEquals(0, child.exitCode(), child.stderr());
+            assertTrue(child.stdout().contains("busy: cycled"), child.stdout());
+        }
+    }
+
     @Test
     void badDurationIsRejectedWithItsUnitHint() throws Exception {
         ChildJvm run = ChildJvm.run(List.of("-javaagent:" + ChildJvm.agentJar() + "=kernelInterval=fast"),

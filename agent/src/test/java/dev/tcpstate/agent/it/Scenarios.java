@@ -57,6 +57,10 @@ public final class Scenarios {
 
     public static void main(String[] args) throws Exception {
         for (String name : args.length == 0 ? ALL.keySet().toArray(new String[0]) : args) {
+            if (name.equals("busy")) {
+                busy(); // sockets from the first millisecond, while an agent may still be weaving
+                continue;
+            }
             if (name.equals("pause")) {
                 TimeUnit.SECONDS.sleep(3); // lets an agent that weaves in the background finish
                 continue;
@@ -64,6 +68,21 @@ public final class Scenarios {
             ALL.get(name).run(name);
         }
         System.out.println("all scenarios done");
+    }
+
+    static void busy() throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        int cycles = 0;
+        try (ServerSocket ss = new ServerSocket(0, 50, LOOPBACK)) {
+            while (System.nanoTime() < end) {
+                try (Socket client = new Socket(LOOPBACK, ss.getLocalPort()); Socket server = ss.accept()) {
+                    client.getOutputStream().write(1);
+                    server.getInputStream().read();
+                }
+                cycles++;
+            }
+        }
+        System.out.println("busy: " + (cycles > 0 ? "cycled" : "no cycle"));
     }
 
     static void mark(String name, int port) {
