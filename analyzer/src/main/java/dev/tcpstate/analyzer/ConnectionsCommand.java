@@ -20,6 +20,7 @@ import dev.tcpstate.analyzer.timeline.Span;
 import dev.tcpstate.analyzer.timeline.Timeline;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -41,8 +42,11 @@ final class ConnectionsCommand implements Callable<Integer> {
             description = "Only connections that were in this state (e.g. CLOSE_WAIT, TIME_WAIT).")
     String state;
 
-    @Option(names = "--remote", paramLabel = "<host[:port]>", description = "Only connections to or from this peer.")
+    @Option(names = "--remote", paramLabel = "<host[:port]>", description = "Only connections to or from this peer (with --redact: its pseudonym).")
     String remote;
+
+    @Mixin
+    RedactOption redaction = new RedactOption();
 
     @Override
     public Integer call() throws Exception {
@@ -55,7 +59,7 @@ final class ConnectionsCommand implements Callable<Integer> {
             }
         }
         PeerFilter peer = remote == null ? null : PeerFilter.parse(remote, spec.commandLine());
-        LoadResult load = RecordingLoader.load(recordings);
+        LoadResult load = RecordingLoader.load(recordings, redaction.redact);
         for (String w : load.warnings()) {
             spec.commandLine().getErr().println(Analyzer.NAME + ": warning: " + w);
         }

@@ -22,6 +22,7 @@ import dev.tcpstate.analyzer.report.Format;
 import dev.tcpstate.analyzer.report.Report;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -51,11 +52,14 @@ final class ReportCommand implements Callable<Integer> {
                     + " gc-close, reset-on-close, or all (comma-separated).")
     List<String> failOn = List.of();
 
+    @Mixin
+    RedactOption redaction = new RedactOption();
+
     @Override
     public Integer call() throws Exception {
         Set<FindingType> failKinds = failKinds();
         Thresholds thresholds = thresholds();
-        LoadResult load = RecordingLoader.load(recordings);
+        LoadResult load = RecordingLoader.load(recordings, redaction.redact);
         PrintWriter err = spec.commandLine().getErr();
         for (String w : load.warnings()) {
             err.println(Analyzer.NAME + ": warning: " + w);

@@ -44,6 +44,16 @@ public final class RecordingLoader {
      *     damaged beyond reading, or when none of them holds our events
      */
     public static LoadResult load(List<Path> files) throws UnreadableRecordingException {
+        return load(files, false);
+    }
+
+    /**
+     * Reads all {@code files} as one body of evidence; with {@code redact}, every address and host
+     * name is replaced by a pseudonym here, before anything else sees the events.
+     *
+     * @throws UnreadableRecordingException as {@link #load(List)}
+     */
+    public static LoadResult load(List<Path> files, boolean redact) throws UnreadableRecordingException {
         List<String> warnings = new ArrayList<>();
         List<TcpEvents> parts = new ArrayList<>();
         List<String> names = new ArrayList<>();
@@ -61,7 +71,7 @@ public final class RecordingLoader {
                     (files.size() == 1 ? files.get(0) + ": recording has" : "none of the recordings has")
                     + " no tcpstate events; record with -javaagent:tcpstate-agent.jar=record=<file.jfr>");
         }
-        return new LoadResult(all, names, warnings);
+        return new LoadResult(redact ? Pseudonyms.redact(all) : all, names, warnings);
     }
 
     static TcpEvents loadFile(Path file, List<String> warnings) throws UnreadableRecordingException {

@@ -49,9 +49,13 @@ class RealAgentIT {
     }
 
     static Path record(String scenario, String... args) throws Exception {
-        Path jfr = dir.resolve(scenario + ".jfr");
-        List<String> cmd = new ArrayList<>(List.of(JAVA, "-javaagent:" + AGENT + "=record=" + jfr + ",kernelInterval=off",
-                "-cp", System.getProperty("java.class.path"), SCENARIO, scenario));
+        return record(dir.resolve(scenario + ".jfr"), List.of(), scenario, args);
+    }
+
+    static Path record(Path jfr, List<String> jvmOptions, String scenario, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(JAVA, "-javaagent:" + AGENT + "=record=" + jfr + ",kernelInterval=off"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SCENARIO, scenario));
         cmd.addAll(Arrays.asList(args));
         Result r = exec(cmd);
         assertEquals(0, r.code, r.out + r.err);
