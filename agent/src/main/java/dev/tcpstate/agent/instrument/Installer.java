@@ -179,11 +179,6 @@ public final class Installer {
         WOVEN.clear();
     }
 
-    /** Methods woven so far, in this JVM. */
-    public static Set<String> woven() {
-        return Collections.unmodifiableSet(WOVEN);
-    }
-
     private static final class ErrorListener extends AgentBuilder.Listener.Adapter {
         private final List<String> errors;
 

@@ -19,7 +19,6 @@ public final class Connection {
     long stateSinceNanos;
     Endpoint local = Endpoint.UNKNOWN;
     Endpoint remote = Endpoint.UNKNOWN;
-    boolean lingerZero;
     /** The application closed it (or it was collected): no more API stimuli will come. */
     boolean released;
     /** When an assumed TIME_WAIT ends, for connections waiting in the registry's timer queue. */
@@ -77,10 +76,6 @@ public final class Connection {
 
     public synchronized Endpoint remote() {
         return remote;
-    }
-
-    public synchronized boolean isDiscovered() {
-        return discovered;
     }
 
     @Override

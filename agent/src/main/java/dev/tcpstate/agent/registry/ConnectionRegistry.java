@@ -54,10 +54,6 @@ public final class ConnectionRegistry {
         this.kernelViewActive = active;
     }
 
-    public boolean isKernelViewActive() {
-        return kernelViewActive;
-    }
-
     /** Connections tracked and not yet CLOSED. */
     public int size() {
         return live.size();
@@ -192,18 +188,6 @@ public final class ConnectionRegistry {
                 byTuple.replace(key, old, c);
                 live.remove(old.id);
             }
-        }
-    }
-
-    public void setLingerZero(Connection c, boolean lingerZero) {
-        synchronized (c) {
-            c.lingerZero = lingerZero;
-        }
-    }
-
-    public boolean isLingerZero(Connection c) {
-        synchronized (c) {
-            return c.lingerZero;
         }
     }
 

@@ -14,8 +14,6 @@ public enum TcpState {
     LAST_ACK,
     TIME_WAIT;
 
-    private static final TcpState[] VALUES = values();
-
     /**
      * The state a Linux {@code /proc/net/tcp} row reports, from its {@code st} code (01..0B).
      * Linux names CLOSE what the RFC calls CLOSED and SYN_RECV what it calls SYN_RECEIVED.
@@ -35,19 +33,5 @@ public enum TcpState {
             case 0x0B: return CLOSING;
             default: return null;
         }
-    }
-
-    static TcpState ofOrdinal(int ordinal) {
-        return VALUES[ordinal];
-    }
-
-    /** States in which the connection is synchronized (RFC 9293: a handshake has completed). */
-    public boolean isSynchronized() {
-        return compareTo(ESTABLISHED) >= 0;
-    }
-
-    /** States that exist only after one side has sent its FIN: what the analyzer calls lingering. */
-    public boolean isClosing() {
-        return compareTo(FIN_WAIT_1) >= 0;
     }
 }
