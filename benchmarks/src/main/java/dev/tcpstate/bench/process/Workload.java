@@ -139,14 +139,35 @@ public final class Workload {
                 split.append(String.format(Locale.ROOT, " %s=%.1f", e.getKey(), d / 1e3 / measured));
             }
         }
-        split.append(String.format(Locale.ROOT, " other(GC,JIT,VM)=%.1f", (cpu - named) / 1e3 / measured));
+        split.append(String.format(Locale.ROOT, " unaccounted=%.1f", (cpu - named) / 1e3 / measured));
         System.out.println(split);
     }
 
-    /** CPU time of each live Java thread, summed by name. */
+    /**
+     * CPU time of each live thread, summed by name: from {@code /proc/self/task} where there is one,
+     * so that the JVM's own threads (GC, JIT, JFR's recorder) are named too; else the Java threads.
+     */
     private static Map<String, Long> threadCpu() {
-        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         Map<String, Long> byName = new TreeMap<>();
+        java.nio.file.Path tasks = java.nio.file.Paths.get("/proc/self/task");
+        if (java.nio.file.Files.isDirectory(tasks)) {
+            try (java.util.stream.Stream<java.nio.file.Path> all = java.nio.file.Files.list(tasks)) {
+                for (java.nio.file.Path task : (Iterable<java.nio.file.Path>) all::iterator) {
+                    try {
+                        String name = java.nio.file.Files.readString(task.resolve("comm")).trim()
+                                .replaceAll("#\\d+$", "#n").replaceAll("\\d+$", "");
+                        long ns = Long.parseLong(java.nio.file.Files.readString(task.resolve("schedstat")).split(" ")[0]);
+                        byName.merge(name, ns, Long::sum);
+                    } catch (java.io.IOException | RuntimeException gone) {
+                        // the thread ended while we read it
+                    }
+                }
+                return byName;
+            } catch (java.io.IOException e) {
+                byName.clear();
+            }
+        }
+        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
             if (info != null) {
                 long t = mx.getThreadCpuTime(info.getThreadId());
