@@ -118,6 +118,10 @@ public final class AgentRuntime {
         startKernelView(r, options);
         SocketBridge.install(r);
         installation = Installer.install(inst, agentJar, AgentRuntime::log);
+        if (installation.errors().isEmpty() && installation.missing().stream()
+                .noneMatch(m -> m.contains("#setSoLinger") || m.contains("#setOption"))) {
+            SocketBridge.lingerSettersWoven(System.nanoTime());
+        }
         if (options.verbose()) {
             for (String m : installation.woven()) {
                 log("woven " + m);
@@ -217,6 +221,7 @@ public final class AgentRuntime {
         boolean restored = installation.transformer().reset(instrumentation,
                 AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
         Installer.forgetWoven();
+        SocketBridge.lingerSettersUnwoven();
         housekeeping.interrupt();
         if (sampler != null) {
             sampler.stop();

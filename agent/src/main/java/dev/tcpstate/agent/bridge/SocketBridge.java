@@ -6,6 +6,7 @@ import dev.tcpstate.agent.registry.Endpoint;
 import dev.tcpstate.agent.registry.Role;
 import dev.tcpstate.agent.state.Stimulus;
 import dev.tcpstate.agent.state.TcpState;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
@@ -126,6 +127,11 @@ public final class SocketBridge {
     }
 
     public static void accepted(Object accepted, String trigger) {
+        accepted(accepted, null, trigger);
+    }
+
+    /** A connection {@code listener} accepted: its local address is the listener's, when that is not a wildcard. */
+    public static void accepted(Object accepted, Object listener, String trigger) {
         ConnectionRegistry r = registry;
         if (r == null || accepted == null) {
             return;
@@ -136,7 +142,8 @@ public final class SocketBridge {
             if (c == null) {
                 return;
             }
-            r.setEndpoints(c, localOf(accepted), remoteOf(accepted));
+            Endpoint local = listener == null ? null : sharedLocal(r, listener, accepted);
+            r.setEndpoints(c, local != null ? local : localOf(accepted), remoteOf(accepted));
             r.apply(c, Stimulus.ACCEPT, trigger);
         } catch (Throwable t) {
             dropped.incrementAndGet();
@@ -209,10 +216,10 @@ public final class SocketBridge {
             String why = trigger;
             if (state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT || state == TcpState.FIN_WAIT_1
                     || state == TcpState.FIN_WAIT_2) {
-                if (lingerZero(socket)) {
+                if (mayLinger(c) && lingerZero(socket)) {
                     stimulus = Stimulus.ABORT;
                     why = trigger + " with SO_LINGER 0";
-                } else if (hasUnreadInput(socket)) {
+                } else if (mayHaveUnreadInput(c) && hasUnreadInput(socket)) {
                     stimulus = Stimulus.ABORT;
                     why = trigger + " with unread input";
                 }
@@ -258,6 +265,70 @@ public final class SocketBridge {
         } catch (Throwable t) {
             dropped.incrementAndGet();
         }
+    }
+
+    // ---------------------------------------------------------------- what close need not ask
+
+    /**
+     * Whether a socket of this JVM may have SO_LINGER set. Asking a socket costs a system call per
+     * close, so close asks only once some code set the option, or for a connection first seen before
+     * the setters were woven (its socket may have been set up before the agent could see it).
+     */
+    private static volatile boolean lingerSet;
+    private static volatile boolean lingerWatched;
+    private static volatile long lingerWatchedSinceNanos;
+
+    /** Socket.setSoLinger was called. */
+    public static void lingerSet() {
+        lingerSet = true;
+    }
+
+    /** A setOption was called: only SO_LINGER matters here. */
+    public static void optionSet(Object option) {
+        if (option == StandardSocketOptions.SO_LINGER) {
+            lingerSet = true;
+        }
+    }
+
+    /** Every SO_LINGER setter is woven, from now on: connections first seen from now need not be asked. */
+    public static void lingerSettersWoven(long sinceNanos) {
+        lingerWatchedSinceNanos = sinceNanos;
+        lingerWatched = true;
+    }
+
+    /** The weaving was undone: what sockets are set up with goes unseen again. */
+    public static void lingerSettersUnwoven() {
+        lingerWatched = false;
+    }
+
+    private static boolean mayLinger(Connection c) {
+        return lingerSet || !lingerWatched || c.firstSeenNanos() - lingerWatchedSinceNanos < 0;
+    }
+
+    /**
+     * After the application read the end of the stream, everything the peer sent before its FIN was
+     * read, and nothing can follow a FIN: such a close leaves nothing unread, and need not ask.
+     */
+    private static boolean mayHaveUnreadInput(Connection c) {
+        return !c.endOfStreamRead();
+    }
+
+    /**
+     * The local endpoint of a connection a {@code ServerSocket} accepted, without asking the kernel:
+     * the listener's own address, when it is bound to one address rather than a wildcard.
+     */
+    private static Endpoint sharedLocal(ConnectionRegistry r, Object listener, Object accepted) {
+        if (!(listener instanceof ServerSocket) || !(accepted instanceof Socket)) {
+            return null;
+        }
+        int port = ((Socket) accepted).getLocalPort();
+        Connection l = r.lookup(listener);
+        Endpoint known = l == null ? null : l.local();
+        if (known != null && known.isSpecific() && known.port() == port) {
+            return known;
+        }
+        InetAddress address = ((ServerSocket) listener).getInetAddress(); // kept by the socket: no system call
+        return address == null || address.isAnyLocalAddress() ? null : Endpoint.of(address, port);
     }
 
     // ---------------------------------------------------------------- reading the socket, never weaving

@@ -30,6 +30,9 @@ final class AsynchronousChannelInstrumentation {
                 Hook.of(CHANNEL, "shutdownInput", "()Ljava/nio/channels/AsynchronousSocketChannel;", ShutdownInput.class),
                 Hook.of(CHANNEL, "shutdownOutput", "()Ljava/nio/channels/AsynchronousSocketChannel;", ShutdownOutput.class),
                 Hook.of(CHANNEL, "close", "()V", Close.class),
+                Hook.of(CHANNEL, "setOption",
+                        "(Ljava/net/SocketOption;Ljava/lang/Object;)Ljava/nio/channels/AsynchronousSocketChannel;",
+                        SocketInstrumentation.OptionSet.class),
                 Hook.of(SERVER, "bind", "(Ljava/net/SocketAddress;I)Ljava/nio/channels/AsynchronousServerSocketChannel;",
                         Bind.class),
                 Hook.anyOf(UNIX_SERVER, "finishAccept", List.of(

@@ -35,9 +35,10 @@ final class ServerSocketInstrumentation {
 
     static final class Accept {
         @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-        static void exit(@Advice.Argument(0) Socket accepted, @Advice.Thrown Throwable failure) {
+        static void exit(@Advice.This ServerSocket self, @Advice.Argument(0) Socket accepted,
+                @Advice.Thrown Throwable failure) {
             if (failure == null) {
-                SocketBridge.accepted(accepted, "ServerSocket.accept");
+                SocketBridge.accepted(accepted, self, "ServerSocket.accept");
             }
         }
     }

@@ -33,6 +33,8 @@ final class SocketChannelInstrumentation {
                 Hook.of(IMPL, "blockingWriteFully", "([BII)V", Write.class),
                 Hook.of(IMPL, "shutdownInput", "()Ljava/nio/channels/SocketChannel;", ShutdownInput.class),
                 Hook.of(IMPL, "shutdownOutput", "()Ljava/nio/channels/SocketChannel;", ShutdownOutput.class),
+                Hook.of(IMPL, "setOption", "(Ljava/net/SocketOption;Ljava/lang/Object;)Ljava/nio/channels/SocketChannel;",
+                        SocketInstrumentation.OptionSet.class),
                 Hook.of(CHANNEL, "close", "()V", Close.class));
     }
 

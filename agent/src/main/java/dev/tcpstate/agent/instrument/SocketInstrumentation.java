@@ -21,6 +21,9 @@ final class SocketInstrumentation {
                 Hook.of(SOCKET, "shutdownInput", "()V", ShutdownInput.class),
                 Hook.of(SOCKET, "shutdownOutput", "()V", ShutdownOutput.class),
                 Hook.of(SOCKET, "close", "()V", Close.class),
+                Hook.of(SOCKET, "setSoLinger", "(ZI)V", LingerSet.class),
+                Hook.of(SOCKET, "setOption", "(Ljava/net/SocketOption;Ljava/lang/Object;)Ljava/net/Socket;",
+                        OptionSet.class),
                 Hook.of(INPUT, "read", "([BII)I", Read.class),
                 Hook.of(OUTPUT, "write", "([BII)V", Write.class));
     }
@@ -64,6 +67,20 @@ final class SocketInstrumentation {
         @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
         static void exit() {
             SocketBridge.closeReturned();
+        }
+    }
+
+    static final class LingerSet {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter() {
+            SocketBridge.lingerSet();
+        }
+    }
+
+    static final class OptionSet {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.Argument(0) Object option) {
+            SocketBridge.optionSet(option);
         }
     }
 

@@ -21,6 +21,8 @@ public final class Connection {
     Endpoint remote = Endpoint.UNKNOWN;
     /** The application closed it (or it was collected): no more API stimuli will come. */
     boolean released;
+    /** When it was released: the oldest released go first when the registry is full. */
+    long releasedNanos;
     /** When an assumed TIME_WAIT ends, for connections waiting in the registry's timer queue. */
     long expectedDeadlineNanos;
     /** Found in the kernel's table, not seen opening through the Java API. */
@@ -33,6 +35,8 @@ public final class Connection {
     long settledNanos;
     /** Every state it has been in, one bit per {@code TcpState} ordinal. */
     int visited;
+    /** The application read the end of its input stream. */
+    boolean endOfStreamRead;
 
     Connection(long id, String kind, Role role, long nowNanos) {
         this.id = id;
@@ -68,6 +72,10 @@ public final class Connection {
 
     public long firstSeenNanos() {
         return firstSeenNanos;
+    }
+
+    public synchronized boolean endOfStreamRead() {
+        return endOfStreamRead;
     }
 
     public synchronized Endpoint local() {

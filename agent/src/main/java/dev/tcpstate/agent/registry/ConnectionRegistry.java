@@ -9,6 +9,8 @@ import dev.tcpstate.agent.state.Visibility;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,14 +27,12 @@ public final class ConnectionRegistry {
     public static final long TIME_WAIT_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private final ConcurrentHashMap<Object, Connection> bySocket = new ConcurrentHashMap<>();
-    /** Every connection not yet CLOSED, including those the application released (TIME_WAIT...). */
-    private final ConcurrentHashMap<Long, Connection> live = new ConcurrentHashMap<>();
+    /** Every connection not yet CLOSED, including those the application released (TIME_WAIT...); by identity. */
+    private final Set<Connection> live = ConcurrentHashMap.newKeySet();
     /** Connections whose 4-tuple is known, for matching kernel rows (only while the kernel view runs). */
     final ConcurrentHashMap<TupleKey, Connection> byTuple = new ConcurrentHashMap<>();
     private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
     private final ConcurrentLinkedQueue<Connection> assumedTimeWait = new ConcurrentLinkedQueue<>();
-    /** Connections the application released, oldest first: the first to go when the registry is full. */
-    private final ConcurrentLinkedQueue<Connection> releasedOrder = new ConcurrentLinkedQueue<>();
     private final AtomicInteger assumedTimeWaitSize = new AtomicInteger();
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong evicted = new AtomicLong();
@@ -61,7 +61,7 @@ public final class ConnectionRegistry {
 
     /** Every connection not yet CLOSED; a weakly consistent view. */
     public Iterable<Connection> liveConnections() {
-        return live.values();
+        return live;
     }
 
     public long evictedCount() {
@@ -79,7 +79,6 @@ public final class ConnectionRegistry {
         byTuple.clear();
         assumedTimeWait.clear();
         assumedTimeWaitSize.set(0);
-        releasedOrder.clear();
         while (collected.poll() != null) {
             // drained: these sockets were forgotten with the rest
         }
@@ -99,7 +98,7 @@ public final class ConnectionRegistry {
         if (existing != null) {
             return existing;
         }
-        if (live.size() >= capacity && !evictOldestReleased()) {
+        if (live.size() >= capacity && !evictReleased()) {
             evicted.incrementAndGet();
             return null;
         }
@@ -110,34 +109,48 @@ public final class ConnectionRegistry {
         if (raced != null) {
             return raced;
         }
-        live.put(c.id, c);
+        live.add(c);
         return c;
     }
 
     /**
-     * Makes room when the registry is full: the connection the application released longest ago (it
-     * waits only for the kernel to show its end) is forgotten, and counted. Live connections the
+     * Makes room when the registry is full: the connections the application released longest ago
+     * (they wait only for the kernel to show their end) are forgotten, a batch at a time so that a
+     * full registry under churn scans its contents rarely, and counted. Live connections the
      * application still holds are never evicted: new ones are then not tracked, and counted.
      */
-    private boolean evictOldestReleased() {
-        Connection oldest;
-        while ((oldest = releasedOrder.poll()) != null) {
-            if (live.remove(oldest.id, oldest)) {
-                synchronized (oldest) {
-                    byTuple.remove(TupleKey.of(oldest), oldest);
+    private synchronized boolean evictReleased() {
+        if (live.size() < capacity) {
+            return true; // another thread made room meanwhile
+        }
+        int batch = Math.max(1, capacity / 64);
+        // the most recently released of the batch at the head, to be replaced by anything older
+        PriorityQueue<Connection> oldest = new PriorityQueue<>(batch + 1,
+                (a, b) -> Long.compare(b.releasedNanos, a.releasedNanos));
+        for (Connection c : live) {
+            synchronized (c) {
+                if (!c.released) {
+                    continue;
                 }
-                evicted.incrementAndGet();
-                return true;
+            }
+            if (oldest.size() < batch) {
+                oldest.add(c);
+            } else if (c.releasedNanos - oldest.peek().releasedNanos < 0) {
+                oldest.poll();
+                oldest.add(c);
             }
         }
-        return false;
-    }
-
-    /** Drops the finished connections from the eviction order, so it never holds more than the live set. */
-    private void trimReleased() {
-        if (releasedOrder.size() > 2 * live.size() + 1024) {
-            releasedOrder.removeIf(c -> !live.containsKey(c.id));
+        boolean evictedAny = false;
+        for (Connection c : oldest) {
+            if (live.remove(c)) {
+                synchronized (c) {
+                    byTuple.remove(TupleKey.of(c), c);
+                }
+                evicted.incrementAndGet();
+                evictedAny = true;
+            }
         }
+        return evictedAny;
     }
 
     /** A connection of this process that only the kernel showed (opened before attach, or natively). */
@@ -152,7 +165,7 @@ public final class ConnectionRegistry {
             c.local = local;
             c.remote = remote;
             c.discovered = true;
-            live.put(c.id, c);
+            live.add(c);
             byTuple.put(TupleKey.of(c), c);
             observeKernelState(c, observed, timerMillis, "kernel: discovered in state " + observed);
         }
@@ -186,7 +199,7 @@ public final class ConnectionRegistry {
             if (old != null && old != c && old.released) {
                 // The 4-tuple was reused (TIME_WAIT reuse): the old connection's row is gone for good.
                 byTuple.replace(key, old, c);
-                live.remove(old.id);
+                live.remove(old);
             }
         }
     }
@@ -198,10 +211,13 @@ public final class ConnectionRegistry {
     public TcpState apply(Connection c, Stimulus stimulus, String trigger) {
         Faults.maybeFail("registry");
         synchronized (c) {
+            if (stimulus == Stimulus.READ_EOF) {
+                c.endOfStreamRead = true;
+            }
             TcpState after = fire(c, stimulus, stimulus.visibility(), trigger, -1);
             if (stimulus == Stimulus.CLOSE || stimulus == Stimulus.GARBAGE_COLLECTED || stimulus == Stimulus.ABORT) {
-                if (!c.released && c.state != TcpState.CLOSED) {
-                    releasedOrder.add(c);
+                if (!c.released) {
+                    c.releasedNanos = System.nanoTime();
                 }
                 c.released = true;
                 if (!kernelViewActive && (after == TcpState.FIN_WAIT_1 || after == TcpState.FIN_WAIT_2)) {
@@ -274,7 +290,7 @@ public final class ConnectionRegistry {
         boolean finished = c.state == TcpState.CLOSED
                 || (!kernelViewActive && c.released && c.state == TcpState.LAST_ACK);
         if (finished) {
-            live.remove(c.id);
+            live.remove(c);
             byTuple.remove(TupleKey.of(c), c);
         } else {
             indexForKernel(c);
@@ -334,7 +350,6 @@ public final class ConnectionRegistry {
      */
     public void expire(long nowNanos) {
         collectUnreachable();
-        trimReleased();
         Connection head;
         while ((head = assumedTimeWait.peek()) != null) {
             synchronized (head) {

@@ -117,6 +117,11 @@ public record Endpoint(String address, int port, long hi, long lo) {
         return sb.toString();
     }
 
+    /** A known address that is not a wildcard (0.0.0.0, ::) nor an unresolved name. */
+    public boolean isSpecific() {
+        return port != 0 && !(hi == 0 && (lo == 0 || lo == V4_MAPPED_LO_PREFIX));
+    }
+
     public boolean isKnown() {
         return port != 0 || !address.isEmpty();
     }

@@ -42,6 +42,7 @@ public final class Scenarios {
         ALL.put("active-close", Scenarios::activeClose);
         ALL.put("half-close", Scenarios::halfClose);
         ALL.put("linger-zero", Scenarios::lingerZero);
+        ALL.put("linger-zero-option", Scenarios::lingerZeroOption);
         ALL.put("unread-close", Scenarios::unreadClose);
         ALL.put("refused", Scenarios::refused);
         ALL.put("nio-active-close", Scenarios::nioActiveClose);
@@ -143,6 +144,25 @@ public final class Scenarios {
             client.connect(address(ss));
             Socket server = ss.accept();
             client.setSoLinger(true, 0);
+            client.close();
+            String outcome;
+            try {
+                outcome = "read " + server.getInputStream().read();
+            } catch (SocketException e) {
+                outcome = "reset";
+            }
+            server.close();
+            System.out.println(name + ": server " + outcome);
+        }
+    }
+
+    /** SO_LINGER 0 through the generic option setter rather than setSoLinger. */
+    static void lingerZeroOption(String name) throws Exception {
+        try (ServerSocket ss = listener(name)) {
+            Socket client = new Socket();
+            client.connect(address(ss));
+            Socket server = ss.accept();
+            client.setOption(StandardSocketOptions.SO_LINGER, 0);
             client.close();
             String outcome;
             try {
