@@ -9,7 +9,9 @@ import dev.tcpstate.agent.state.TcpState;
 import dev.tcpstate.agent.state.Visibility;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The registry and the kernel reconciler on their own, with a sink that keeps what it is given. */
@@ -158,6 +160,34 @@ class ConnectionRegistryTest {
         assertTrue(small.track(new Object(), "Socket", Role.CLIENT, TcpState.CLOSED) != null);
         assertNull(small.track(new Object(), "Socket", Role.CLIENT, TcpState.CLOSED));
         assertEquals(1, small.evictedCount());
+    }
+
+    @Test
+    void aFullRegistryForgetsTheConnectionReleasedLongestAgoAndNeverOneStillHeld() throws Exception {
+        ConnectionRegistry small = new ConnectionRegistry(sink, 3);
+        Object[] sockets = {new Object(), new Object(), new Object(), new Object(), new Object(), new Object()};
+        Connection[] c = new Connection[6];
+        for (int i = 0; i < 3; i++) {
+            c[i] = small.track(sockets[i], "Socket", Role.CLIENT, TcpState.CLOSED);
+            small.apply(c[i], Stimulus.CONNECT, "connect");
+            small.apply(c[i], Stimulus.CONNECT_ESTABLISHED, "connect");
+        }
+        small.apply(c[1], Stimulus.CLOSE, "close"); // released first: assumed TIME_WAIT, still counted
+        Thread.sleep(1);
+        small.apply(c[0], Stimulus.CLOSE, "close");
+        c[3] = small.track(sockets[3], "Socket", Role.CLIENT, TcpState.CLOSED);
+        assertTrue(c[3] != null);
+        assertEquals(Set.of(c[0], c[2], c[3]), liveSet(small));
+        c[4] = small.track(sockets[4], "Socket", Role.CLIENT, TcpState.CLOSED);
+        assertEquals(Set.of(c[2], c[3], c[4]), liveSet(small));
+        assertNull(small.track(sockets[5], "Socket", Role.CLIENT, TcpState.CLOSED), "all three still held");
+        assertEquals(3, small.evictedCount());
+    }
+
+    private static Set<Connection> liveSet(ConnectionRegistry r) {
+        Set<Connection> all = new HashSet<>();
+        r.liveConnections().forEach(all::add);
+        return all;
     }
 
     @Test
