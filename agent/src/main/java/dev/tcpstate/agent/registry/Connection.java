@@ -23,8 +23,6 @@ public final class Connection {
     boolean released;
     /** When it was released: the oldest released go first when the registry is full. */
     long releasedNanos;
-    /** When an assumed TIME_WAIT ends, for connections waiting in the registry's timer queue. */
-    long expectedDeadlineNanos;
     /** Found in the kernel's table, not seen opening through the Java API. */
     boolean discovered;
     /** The kernel has listed this connection at least once. */

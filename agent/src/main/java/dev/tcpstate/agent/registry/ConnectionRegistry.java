@@ -184,7 +184,7 @@ public final class ConnectionRegistry {
                 c.local = local;
             }
             if (remote != null && remote.isKnown()) {
-                c.remote = remote;
+                c.remote = c.role == Role.CLIENT ? Endpoint.shared(remote) : remote;
             }
             indexForKernel(c);
         }
@@ -318,7 +318,7 @@ public final class ConnectionRegistry {
                 c.stateSource = source;
                 c.stateSinceNanos = now;
                 if (to == TcpState.TIME_WAIT && !kernelViewActive) {
-                    scheduleAssumedTimeWaitEnd(c, now);
+                    scheduleAssumedTimeWaitEnd(c);
                 }
                 afterTransition(c);
                 return to;
@@ -334,12 +334,12 @@ public final class ConnectionRegistry {
         }
     }
 
-    private void scheduleAssumedTimeWaitEnd(Connection c, long now) {
+    /** Its end comes 2MSL after it entered TIME_WAIT ({@code stateSinceNanos}); the queue is in that order. */
+    private void scheduleAssumedTimeWaitEnd(Connection c) {
         if (assumedTimeWaitSize.get() >= capacity) {
             evicted.incrementAndGet();
             return;
         }
-        c.expectedDeadlineNanos = now + TIME_WAIT_NANOS;
         assumedTimeWait.add(c);
         assumedTimeWaitSize.incrementAndGet();
     }
@@ -353,7 +353,7 @@ public final class ConnectionRegistry {
         Connection head;
         while ((head = assumedTimeWait.peek()) != null) {
             synchronized (head) {
-                if (head.state == TcpState.TIME_WAIT && head.expectedDeadlineNanos - nowNanos > 0) {
+                if (head.state == TcpState.TIME_WAIT && head.stateSinceNanos + TIME_WAIT_NANOS - nowNanos > 0) {
                     return;
                 }
                 assumedTimeWait.poll();

@@ -69,6 +69,24 @@ public record Endpoint(String address, int port, long hi, long lo) {
         return text;
     }
 
+    /**
+     * One shared instance per endpoint a client connects to: an application opens many connections
+     * to few servers, and each connection would otherwise hold its own copy.
+     */
+    static Endpoint shared(Endpoint e) {
+        Endpoint known = SHARED.get(e);
+        if (known != null) {
+            return known;
+        }
+        if (SHARED.size() < V4_TEXT_CAPACITY) {
+            known = SHARED.putIfAbsent(e, e);
+        }
+        return known != null ? known : e;
+    }
+
+    private static final java.util.concurrent.ConcurrentHashMap<Endpoint, Endpoint> SHARED =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private static final int V4_TEXT_CAPACITY = 4096;
     private static final java.util.concurrent.ConcurrentHashMap<Long, String> V4_TEXT =
             new java.util.concurrent.ConcurrentHashMap<>();

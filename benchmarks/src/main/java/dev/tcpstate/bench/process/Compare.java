@@ -117,8 +117,8 @@ public final class Compare {
     }
 
     private void cycles(String api) throws Exception {
-        String warmup = opt.getOrDefault("warmup", "5000");
-        String measured = opt.getOrDefault("cycles", "20000");
+        String warmup = opt.getOrDefault("warmup", "60000");
+        String measured = opt.getOrDefault("cycles", "30000");
         String[] names = {"no agent, JFR default", "agent, JFR default", "agent, JFR, our events off"};
         Series[] tput = new Series[3];
         Series[] cpu = new Series[3];
