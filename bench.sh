@@ -5,7 +5,7 @@
 #   ./bench.sh [--jdk25 | --java=PATH] --jmh [JMH ARGS]                                   JMH micro-benchmarks
 #
 # COMPARE OPTIONS (all --key=value): --rounds=5 --only=startup,attach,cycles,bulk,memory,kernel
-#   --cycles=30000 --warmup=60000 --bulk-bytes=1073741824 --startup-runs=10 --attach-runs=5
+#   --cycles=30000 --warmup=20000 --bulk-bytes=1073741824 --startup-runs=10 --attach-runs=5
 #   --heap-connections=10000 --heap-wait=65 --kernel-pairs=5000 --kernel-samples=50
 # JMH ARGS default to: -f 1 -wi 2 -w 1s -i 3 -r 1s -prof gc (any JMH option or benchmark regex replaces them)
 #

@@ -117,7 +117,7 @@ public final class Compare {
     }
 
     private void cycles(String api) throws Exception {
-        String warmup = opt.getOrDefault("warmup", "60000");
+        String warmup = opt.getOrDefault("warmup", "20000");
         String measured = opt.getOrDefault("cycles", "30000");
         String[] names = {"no agent, JFR default", "agent, JFR default", "agent, JFR, our events off"};
         Series[] tput = new Series[3];
@@ -127,7 +127,7 @@ public final class Compare {
             cpu[k] = new Series(names[k]);
         }
         System.out.printf(Locale.ROOT, "%n== loopback cycles, %s: connect / write 4 / read 4 / close, %s cycles after %s "
-                + "of warm-up, %d rounds%n", api, measured, warmup, rounds);
+                + "of warm-up at least (more until the JIT is done), %d rounds%n", api, measured, warmup, rounds);
         for (int r = 0; r < rounds; r++) {
             for (int j = 0; j < 3; j++) {
                 int k = (r + j) % 3;
@@ -330,7 +330,8 @@ public final class Compare {
                     .ifPresent(l -> System.out.println("   " + String.join(" ", cmd.subList(cmd.size() - 4, cmd.size() - 2))
                             + (cmd.stream().anyMatch(a -> a.startsWith("-javaagent")) ? ", agent" : "")
                             + (cmd.stream().anyMatch(a -> a.contains("#enabled=false")) ? ", our events off" : "")
-                            + ": " + l));
+                            + ": " + l + text.lines().filter(w -> w.startsWith("WARMUP ")).findFirst()
+                                    .map(w -> " (after " + w.substring(7) + " of warm-up)").orElse("")));
             text.lines().filter(l -> l.startsWith("RESULT ")).findFirst().ifPresent(l -> {
                 for (String kv : l.substring(7).trim().split("\\s+")) {
                     values.put(kv.substring(0, kv.indexOf('=')), Double.parseDouble(kv.substring(kv.indexOf('=') + 1)));

@@ -115,10 +115,32 @@ public final class Workload {
         }
     }
 
+    /** Cycles per step of the warm-up after its minimum; and at most this many steps. */
+    private static final int WARMUP_STEP = 5_000;
+    private static final int MAX_EXTRA_STEPS = 40;
+
+    /**
+     * Runs {@code warmup} cycles, then more, {@value #WARMUP_STEP} at a time, until the JIT's
+     * compiler threads take under 2 % of the process's CPU in a step (at most
+     * {@value #MAX_EXTRA_STEPS} steps more): the measured window is the steady state, in every
+     * configuration alike. The compilation itself is a one-time cost, counted with the start-up.
+     */
     private static void run(int warmup, int measured, Cycle cycle) throws Exception {
         for (int i = 0; i < warmup; i++) {
             cycle.run();
         }
+        int extra = 0;
+        for (; extra < MAX_EXTRA_STEPS; extra++) {
+            long jit0 = jitCpu();
+            long cpu0 = OS.getProcessCpuTime();
+            for (int i = 0; i < WARMUP_STEP; i++) {
+                cycle.run();
+            }
+            if ((jitCpu() - jit0) * 50 < OS.getProcessCpuTime() - cpu0) {
+                break;
+            }
+        }
+        System.out.println("WARMUP " + (warmup + extra * WARMUP_STEP + WARMUP_STEP) + " cycles");
         Map<String, Long> threads0 = threadCpu();
         long cpu0 = OS.getProcessCpuTime();
         long t0 = System.nanoTime();
@@ -141,6 +163,17 @@ public final class Workload {
         }
         split.append(String.format(Locale.ROOT, " unaccounted=%.1f", (cpu - named) / 1e3 / measured));
         System.out.println(split);
+    }
+
+    /** CPU time of the JIT's compiler threads so far. */
+    private static long jitCpu() {
+        long sum = 0;
+        for (Map.Entry<String, Long> e : threadCpu().entrySet()) {
+            if (e.getKey().contains("CompilerThre")) {
+                sum += e.getValue();
+            }
+        }
+        return sum;
     }
 
     /**
