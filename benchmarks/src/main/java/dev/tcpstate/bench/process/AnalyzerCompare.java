@@ -9,7 +9,6 @@ import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -199,8 +198,13 @@ public final class AnalyzerCompare {
         tsv.add("analyzer\tjmc -Xmx" + heap + "\t" + (jmcSmall.ok() ? jmcSmall.seconds : jmcSmall.failure));
         String jmcUsed = jmcSmall.ok() ? heap : jmcHeap;
 
-        String[] names = {"analyzer report --format json, -Xmx" + heap, "JMC loadEvents, -Xmx" + jmcUsed, "jfr summary",
-                "(JDK EventStream, our 4 types, -Xmx" + heap + ")"};
+        String baseline = opt.get("baseline-analyzer");
+        List<String> list = new ArrayList<>(List.of("analyzer report --format json, -Xmx" + heap, "JMC loadEvents, -Xmx"
+                + jmcUsed, "jfr summary", "(JDK EventStream, our 4 types, -Xmx" + heap + ")"));
+        if (baseline != null) {
+            list.add("analyzer " + Paths.get(baseline).getFileName() + ", -Xmx" + heap);
+        }
+        String[] names = list.toArray(new String[0]);
         Series[] wall = new Series[names.length];
         Series[] rss = new Series[names.length];
         Series[] peak = new Series[names.length];
@@ -215,11 +219,12 @@ public final class AnalyzerCompare {
             for (int j = 0; j < names.length; j++) {
                 int k = (r + j) % names.length;
                 Measure m = switch (k) {
-                    case 0 -> measure("analyzer", analyzer(file, heap));
+                    case 0 -> measure("analyzer", analyzer(analyzerJar, file, heap));
                     case 1 -> measure("jmc", jmc(file, jmcUsed));
                     case 2 -> measure("jfr", List.of(jfr.toString(), "summary", file.toString()));
-                    default -> measure("stream", List.of(java, "-Xmx" + heap, "-cp", classes,
+                    case 3 -> measure("stream", List.of(java, "-Xmx" + heap, "-cp", classes,
                             StreamOurEvents.class.getName(), file.toString()));
+                    default -> measure("analyzer", analyzer(Paths.get(baseline).toAbsolutePath().toString(), file, heap));
                 };
                 if (!m.ok()) {
                     throw new IllegalStateException(names[k] + " failed: " + m.failure);
@@ -235,15 +240,15 @@ public final class AnalyzerCompare {
         }
         print("wall s (lower is better)", wall, "wall-s");
         print("peak RSS MiB", rss, "rss-mib");
-        print("peak heap used MiB (-Xlog:gc, before a GC)", Arrays.copyOf(peak, 2), "heap-peak-mib");
-        print("max heap after GC MiB", Arrays.copyOf(afterGc, 2), "heap-after-gc-mib");
+        print("peak heap used MiB (-Xlog:gc, before a GC)", peak, "heap-peak-mib");
+        print("max heap after GC MiB", afterGc, "heap-after-gc-mib");
         double analyzer = wall[0].median();
         System.out.printf(Locale.ROOT, "   medians: analyzer is %.2fx faster than JMC loadEvents (target >= 3x), "
                 + "%.2fx the time of jfr summary (target <= 1x)%n", wall[1].median() / analyzer, analyzer / wall[2].median());
     }
 
-    private List<String> analyzer(Path file, String heap) {
-        return List.of(java, "-Xmx" + heap, "-jar", analyzerJar, "report", file.toString(), "--format", "json");
+    private List<String> analyzer(String jar, Path file, String heap) {
+        return List.of(java, "-Xmx" + heap, "-jar", jar, "report", file.toString(), "--format", "json");
     }
 
     private List<String> jmc(Path file, String heap) {
@@ -261,7 +266,7 @@ public final class AnalyzerCompare {
         String[][] runsOf = {{first.toString(), heap}, {whole.toString(), small}};
         for (String[] fh : runsOf) {
             Path f = Paths.get(fh[0]);
-            Measure m = measure("analyzer", analyzer(f, fh[1]));
+            Measure m = measure("analyzer", analyzer(analyzerJar, f, fh[1]));
             System.out.printf(Locale.ROOT, "   %-30s %5d MiB, -Xmx%-5s %s%n", f.getFileName(), Files.size(f) >> 20, fh[1],
                     m.ok() ? m.describe() : "failed: " + m.failure);
             tsv.add("memory\t" + f.getFileName() + "\t-Xmx" + fh[1] + "\t" + (m.ok() ? m.seconds + "\t" + m.maxAfterGcMiB
