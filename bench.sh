@@ -9,7 +9,7 @@
 #   --cycles=20000 --warmup=5000 --bulk-bytes=1073741824 --startup-runs=10 --attach-runs=5
 #   --heap-connections=10000 --heap-wait=65 --kernel-pairs=5000 --kernel-samples=50
 # ANALYZER OPTIONS (all --key=value): --analyzer-bytes=1073741824 --rounds=3 --heap=1g --jmc-heap=8g
-#   --small-heap=256m --part-seconds=50 --part-connections=10000 (the recording is made once, kept in benchmarks/target/)
+#   --small-heap=512m,256m --only=compare,memory --part-seconds=50 --part-connections=10000 (the recording is made once, kept in benchmarks/target/)
 #   --baseline-analyzer=JAR (another build of the analyzer, as one more configuration)
 # JMH ARGS default to: -f 1 -wi 2 -w 1s -i 3 -r 1s -prof gc (any JMH option or benchmark regex replaces them)
 #

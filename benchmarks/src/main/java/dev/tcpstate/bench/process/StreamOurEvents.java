@@ -14,6 +14,8 @@ import jdk.jfr.consumer.RecordedThread;
  * Not the analyzer: a measure of what reading only our events could cost (see {@link AnalyzerCompare}).
  * The JDK's own parser, subscribed to our four event types only, skips every other event by its size
  * without decoding it; this reads the fields the analyzer reads (ids, states, thread, stack frames).
+ * The JDK's stream ends at a chunk flagged final, so on a file of several recordings concatenated it
+ * reads the first recording only.
  *
  * <pre>StreamOurEvents FILE</pre>
  */
