@@ -3,10 +3,14 @@
 #
 #   ./bench.sh [--jdk25 | --java=PATH] [--shared-netns] [--no-build] [COMPARE OPTIONS]   whole-process comparisons
 #   ./bench.sh [--jdk25 | --java=PATH] --jmh [JMH ARGS]                                   JMH micro-benchmarks
+#   ./bench.sh [--jdk25 | --java=PATH] --analyzer [ANALYZER OPTIONS]                       the analyzer on a 1 GiB recording
 #
 # COMPARE OPTIONS (all --key=value): --rounds=5 --only=startup,attach,cycles,bulk,memory,kernel
 #   --cycles=30000 --warmup=20000 --bulk-bytes=1073741824 --startup-runs=10 --attach-runs=5
 #   --heap-connections=10000 --heap-wait=65 --kernel-pairs=5000 --kernel-samples=50
+# ANALYZER OPTIONS (all --key=value): --analyzer-bytes=1073741824 --rounds=3 --heap=1g --jmc-heap=8g
+#   --small-heap=512m,256m --only=compare,memory --part-seconds=50 --part-connections=10000 (the recording is made once, kept in benchmarks/target/)
+#   --baseline-analyzer=JAR (another build of the analyzer, as one more configuration)
 # JMH ARGS default to: -f 1 -wi 2 -w 1s -i 3 -r 1s -prof gc (any JMH option or benchmark regex replaces them)
 #
 # The JDK is the one of JAVA_HOME, else `java` on PATH; --jdk25 takes /usr/lib/jvm/temurin-25-jdk-amd64.
@@ -18,7 +22,7 @@ cd "$(dirname "$0")"
 
 java_bin=java
 [[ -n "${JAVA_HOME:-}" ]] && java_bin="$JAVA_HOME/bin/java"
-build=1 netns=1 jmh=0
+build=1 netns=1 jmh=0 analyzer=0
 args=()
 for a in "$@"; do
     case "$a" in
@@ -27,6 +31,7 @@ for a in "$@"; do
         --shared-netns) netns=0 ;;
         --no-build) build=0 ;;
         --jmh) jmh=1 ;;
+        --analyzer) analyzer=1 ;;
         *) args+=("$a") ;;
     esac
 done
@@ -34,8 +39,10 @@ done
 java_bin=$(readlink -f "$(command -v "$java_bin")")  # absolute: the jfr tool beside it checks the recordings
 
 if (( build )); then
-    echo "building (mvn -Pbench -pl benchmarks -am package -DskipTests)..." >&2
-    mvn -B -q -Pbench -pl benchmarks -am package -DskipTests >&2
+    modules=benchmarks
+    (( analyzer )) && modules=benchmarks,analyzer
+    echo "building (mvn -Pbench -pl $modules -am package -DskipTests)..." >&2
+    mvn -B -q -Pbench -pl "$modules" -am package -DskipTests >&2
 fi
 
 if (( jmh )); then
@@ -43,7 +50,9 @@ if (( jmh )); then
     exec "$java_bin" -jar benchmarks/target/jmh.jar "${args[@]}"
 fi
 
-cmd=("$java_bin" -cp benchmarks/target/classes dev.tcpstate.bench.process.Compare "--java=$java_bin" "${args[@]}")
+main=dev.tcpstate.bench.process.Compare
+(( analyzer )) && main=dev.tcpstate.bench.process.AnalyzerCompare
+cmd=("$java_bin" -cp benchmarks/target/classes "$main" "--java=$java_bin" "${args[@]}")
 if (( netns )) && [[ $(id -u) == 0 ]] && unshare -n true 2>/dev/null; then
     echo "running in a network namespace of its own (--shared-netns to not)" >&2
     exec unshare -n bash -c 'ip link set lo up && exec "$@"' bench "${cmd[@]}"

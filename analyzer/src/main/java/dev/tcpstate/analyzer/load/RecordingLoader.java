@@ -1,10 +1,8 @@
 package dev.tcpstate.analyzer.load;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -13,6 +11,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -22,13 +24,16 @@ import org.openjdk.jmc.flightrecorder.JfrLoaderToolkit;
 
 /**
  * Reads recordings with the JMC parser (the one JDK Mission Control uses, so that a JMC rule and
- * the command line see the same items), one chunk at a time: memory stays bounded by the largest
- * chunk rather than the whole file, and a damaged chunk is skipped, with a warning, while the
- * others are read. Every failure becomes one line for the user, never a stack trace.
+ * the command line see the same items), chunk by chunk, a few side by side: memory stays bounded by
+ * a few chunks rather than the whole file, and a damaged chunk is skipped, with a warning, while the
+ * others are read. Of each chunk only our items are kept ({@link OurItemsOnly}). Every failure
+ * becomes one line for the user, never a stack trace.
  */
 public final class RecordingLoader {
     /** The parser logs what it skips, with stack traces, to the console; we report it ourselves. */
     private static final Logger JMC_LOGGER = Logger.getLogger("org.openjdk.jmc");
+    /** Chunks read at once, at most: each holds one chunk's worth of the parser's memory. */
+    private static final int MAX_THREADS = 4;
 
     static {
         JMC_LOGGER.setLevel(Level.OFF);
@@ -106,14 +111,34 @@ public final class RecordingLoader {
         for (Chunks.Skipped s : layout.skipped()) {
             problems.add(describe(s.offset(), s.length()) + ": " + s.reason());
         }
-        for (Chunks.Chunk chunk : layout.chunks()) {
-            try (InputStream in = new Slice(channel, chunk.offset(), chunk.size())) {
-                IItemCollection items = JfrLoaderToolkit.loadEvents(in);
-                parts.add(TcpEventReader.read(items, file.toString()));
-            } catch (IOException | CouldNotLoadRecordingException | RuntimeException | StackOverflowError
-                     | OutOfMemoryError e) {
-                problems.add(describe(chunk.offset(), chunk.size()) + ": a damaged chunk (" + oneLine(e) + ")");
+        // chunks are independent: read a few at once (each in flight holds one chunk's bytes and items)
+        int threads = Integer.getInteger("tcpstate.analyzer.threads",
+                Math.max(1, Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors())));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "tcpstate-chunk-reader");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<Object>> results = new ArrayList<>();
+            for (Chunks.Chunk chunk : layout.chunks()) {
+                results.add(pool.submit(() -> readChunk(file, channel, chunk)));
             }
+            for (Future<Object> f : results) {
+                Object r = f.get();
+                if (r instanceof TcpEvents events) {
+                    parts.add(events);
+                } else {
+                    problems.add((String) r);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnreadableRecordingException(file + ": interrupted while reading");
+        } catch (ExecutionException e) {
+            throw new UnreadableRecordingException(file + ": cannot be read: " + oneLine(e.getCause()));
+        } finally {
+            pool.shutdownNow();
         }
         if (parts.isEmpty()) {
             throw new UnreadableRecordingException(file + ": damaged recording, nothing could be read ("
@@ -123,6 +148,17 @@ public final class RecordingLoader {
             warnings.add(file + ": skipped " + p + "; the rest was read");
         }
         return TcpEvents.merge(parts);
+    }
+
+    /** Our events of one chunk, or why it could not be read. */
+    private static Object readChunk(Path file, FileChannel channel, Chunks.Chunk chunk) {
+        try (InputStream in = new Slice(channel, chunk.offset(), chunk.size())) {
+            IItemCollection items = JfrLoaderToolkit.loadEvents(in, OurItemsOnly.withRegistered());
+            return TcpEventReader.read(items, file.toString());
+        } catch (IOException | CouldNotLoadRecordingException | RuntimeException | StackOverflowError
+                 | OutOfMemoryError e) {
+            return describe(chunk.offset(), chunk.size()) + ": a damaged chunk (" + oneLine(e) + ")";
+        }
     }
 
     private static TcpEvents loadWhole(Path file) throws UnreadableRecordingException {
@@ -153,25 +189,22 @@ public final class RecordingLoader {
         return text.replaceAll("\\s+", " ").trim();
     }
 
-    /** The bytes of one chunk, read straight from the file. */
-    private static final class Slice extends FilterInputStream {
+    /** The bytes of one chunk, read straight from the file at their own position (chunks are read side by side). */
+    private static final class Slice extends InputStream {
+        private final FileChannel channel;
+        private long position;
         private long left;
 
-        Slice(FileChannel channel, long offset, long size) throws IOException {
-            super(Channels.newInputStream(channel.position(offset)));
+        Slice(FileChannel channel, long offset, long size) {
+            this.channel = channel;
+            this.position = offset;
             this.left = size;
         }
 
         @Override
         public int read() throws IOException {
-            if (left <= 0) {
-                return -1;
-            }
-            int b = super.read();
-            if (b >= 0) {
-                left--;
-            }
-            return b;
+            byte[] one = new byte[1];
+            return read(one, 0, 1) == 1 ? one[0] & 0xff : -1;
         }
 
         @Override
@@ -179,28 +212,29 @@ public final class RecordingLoader {
             if (left <= 0) {
                 return -1;
             }
-            int n = super.read(buf, off, (int) Math.min(len, left));
-            if (n > 0) {
-                left -= n;
+            if (len == 0) {
+                return 0;
             }
+            int n = channel.read(ByteBuffer.wrap(buf, off, (int) Math.min(len, left)), position);
+            if (n <= 0) {
+                return -1;
+            }
+            position += n;
+            left -= n;
             return n;
         }
 
         @Override
-        public long skip(long n) throws IOException {
-            long skipped = super.skip(Math.min(n, left));
+        public long skip(long n) {
+            long skipped = Math.max(0, Math.min(n, left));
+            position += skipped;
             left -= skipped;
             return skipped;
         }
 
         @Override
-        public int available() throws IOException {
-            return (int) Math.min(super.available(), left);
-        }
-
-        @Override
-        public boolean markSupported() {
-            return false;
+        public int available() {
+            return (int) Math.min(Integer.MAX_VALUE, left);
         }
 
         @Override

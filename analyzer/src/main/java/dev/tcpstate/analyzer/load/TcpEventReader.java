@@ -27,7 +27,7 @@ import org.openjdk.jmc.flightrecorder.JfrAttributes;
  * {@link IItemCollection} (the command line, a JMC rule) reads through it.
  */
 public final class TcpEventReader {
-    private static final String JVM_INFORMATION = "jdk.JVMInformation";
+    static final String JVM_INFORMATION = "jdk.JVMInformation";
 
     private TcpEventReader() {
     }
