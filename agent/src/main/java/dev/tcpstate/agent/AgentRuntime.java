@@ -97,7 +97,10 @@ public final class AgentRuntime {
     private static void installInBackground(Instrumentation inst, File agentJar, AgentOptions options) {
         synchronized (AgentRuntime.class) {
             try {
+                long begin = System.nanoTime();
                 install(inst, agentJar, options);
+                report("ok: installed in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin)
+                        + " ms in the background, woven " + installation.woven().size() + " methods", null);
             } catch (Throwable t) {
                 SocketBridge.uninstall();
                 log("agent not started: " + t);

@@ -139,30 +139,24 @@ public final class Scenarios {
 
     /** SO_LINGER 0: close sends RST; the server's read fails with a reset. */
     static void lingerZero(String name) throws Exception {
-        try (ServerSocket ss = listener(name)) {
-            Socket client = new Socket();
-            client.connect(address(ss));
-            Socket server = ss.accept();
-            client.setSoLinger(true, 0);
-            client.close();
-            String outcome;
-            try {
-                outcome = "read " + server.getInputStream().read();
-            } catch (SocketException e) {
-                outcome = "reset";
-            }
-            server.close();
-            System.out.println(name + ": server " + outcome);
-        }
+        lingerZero(name, client -> client.setSoLinger(true, 0));
     }
 
-    /** SO_LINGER 0 through the generic option setter rather than setSoLinger. */
+    /** The same through the generic option setter rather than setSoLinger. */
     static void lingerZeroOption(String name) throws Exception {
+        lingerZero(name, client -> client.setOption(StandardSocketOptions.SO_LINGER, 0));
+    }
+
+    interface LingerSetter {
+        void set(Socket client) throws IOException;
+    }
+
+    private static void lingerZero(String name, LingerSetter setter) throws Exception {
         try (ServerSocket ss = listener(name)) {
             Socket client = new Socket();
             client.connect(address(ss));
             Socket server = ss.accept();
-            client.setOption(StandardSocketOptions.SO_LINGER, 0);
+            setter.set(client);
             client.close();
             String outcome;
             try {

@@ -382,33 +382,6 @@ public final class AnalyzerCompare {
 
     // ---------------------------------------------------------------- statistics
 
-    private static final class Series {
-        final String name;
-        final List<Double> values = new ArrayList<>();
-
-        Series(String name) {
-            this.name = name;
-        }
-
-        void add(double v) {
-            values.add(v);
-        }
-
-        double[] sorted() {
-            return values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        }
-
-        double median() {
-            double[] s = sorted();
-            int n = s.length;
-            return n == 0 ? Double.NaN : n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-        }
-
-        String stats() {
-            double[] s = sorted();
-            return String.format(Locale.ROOT, "%9.1f / %9.1f / %9.1f", s[0], median(), s[s.length - 1]);
-        }
-    }
 
     /** Each series, and its median against the analyzer's (the first). */
     private void print(String unit, Series[] series, String key) {

@@ -163,7 +163,7 @@ public final class Compare {
 
     private void bulk(String api) throws Exception {
         long bytes = Long.parseLong(opt.getOrDefault("bulk-bytes", String.valueOf(1L << 30)));
-        String[] names = {"no agent", "agent"};
+        String[] names = {"no agent, JFR default", "agent, JFR default"};
         Series[] tput = {new Series(names[0]), new Series(names[1])};
         Series[] cpu = {new Series(names[0]), new Series(names[1])};
         System.out.printf(Locale.ROOT, "%n== bulk transfer, %s: one connection, %d MiB, %d rounds%n", api,
@@ -171,7 +171,10 @@ public final class Compare {
         for (int r = 0; r < rounds; r++) {
             for (int j = 0; j < 2; j++) {
                 int k = (r + j) % 2;
-                Map<String, Double> res = workload(k == 0 ? List.of() : agent(""), "bulk", api, String.valueOf(bytes));
+                String tag = "bulk-" + api + "-" + k + "-" + r;
+                List<String> jvm = k == 0 ? recording(tag, true) : concat(agent(""), recording(tag, true));
+                Map<String, Double> res = workload(jvm, "bulk", api, String.valueOf(bytes));
+                Files.deleteIfExists(work.resolve(tag + ".jfr"));
                 tput[k].add(res.get("mib_per_s"));
                 cpu[k].add(res.get("cpu_ms"));
             }
@@ -242,11 +245,12 @@ public final class Compare {
         String n = opt.getOrDefault("heap-connections", "10000");
         String wait = opt.getOrDefault("heap-wait", "65");
         System.out.printf(Locale.ROOT, "%n== memory: %s loopback connections (%d pairs) open in a child JVM, heap after "
-                + "full GC (SerialGC), then closed, then %s s later; the two JVMs run side by side%n", n,
+                + "full GC (SerialGC), then closed, then %s s later; the two JVMs run side by side, each with a "
+                + "recording (JFR default; the agent tracks only while a recording wants its events)%n", n,
                 Integer.parseInt(n) / 2, wait);
         List<String> gc = List.of("-XX:+UseSerialGC", "-Xmx512m");
-        Child none = start(gc, "heap", n, wait);
-        Child with = start(concat(gc, agent("")), "heap", n, wait);
+        Child none = start(concat(gc, recording("memory-none", true)), "heap", n, wait);
+        Child with = start(concat(concat(gc, agent("")), recording("memory-agent", true)), "heap", n, wait);
         Map<String, Double> a = none.result();
         Map<String, Double> b = with.result();
         double conns = a.get("connections");
@@ -373,41 +377,6 @@ public final class Compare {
 
     // ---------------------------------------------------------------- statistics
 
-    private static final class Series {
-        final String name;
-        final List<Double> values = new ArrayList<>();
-
-        Series(String name) {
-            this.name = name;
-        }
-
-        void add(Double v) {
-            values.add(v == null ? Double.NaN : v);
-        }
-
-        double[] sorted() {
-            return values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        }
-
-        double median() {
-            return median(sorted());
-        }
-
-        static double median(double[] s) {
-            int n = s.length;
-            return n == 0 ? Double.NaN : n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-        }
-
-        String stats() {
-            double[] s = sorted();
-            return String.format(Locale.ROOT, "%10.1f / %10.1f / %10.1f", s[0], median(s), s[s.length - 1]);
-        }
-
-        String tsv() {
-            double[] s = sorted();
-            return String.format(Locale.ROOT, "%.2f\t%.2f\t%.2f", s[0], median(s), s[s.length - 1]);
-        }
-    }
 
     /** Each series against the first: cost in % of the first's median, and the median of the per-round costs. */
     private void print(String unit, Series[] series, boolean higherIsBetter, String key) {

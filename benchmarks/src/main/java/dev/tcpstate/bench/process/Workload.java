@@ -41,6 +41,9 @@ public final class Workload {
     }
 
     public static void main(String[] args) throws Exception {
+        if (!args[0].equals("trivial") && !args[0].equals("idle")) {
+            awaitAgentInstalled();
+        }
         switch (args[0]) {
             case "cycles":
                 cycles(args[1].equals("nio"), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
@@ -62,6 +65,23 @@ public final class Workload {
                 break;
             default:
                 throw new IllegalArgumentException("unknown workload " + args[0]);
+        }
+    }
+
+    /**
+     * An agent given at launch weaves on a background thread: a measurement must not start while it
+     * does (its CPU and the recompilation of the woven methods are start-up costs). Without an agent
+     * the property is absent and this returns at once.
+     */
+    private static void awaitAgentInstalled() throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        String status;
+        while ((status = System.getProperty("tcpstate.agent.status")) != null && status.contains("installing")
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        if (status != null) {
+            System.out.println("AGENT " + status);
         }
     }
 
@@ -117,11 +137,13 @@ public final class Workload {
 
     /** Cycles per step of the warm-up after its minimum; and at most this many steps. */
     private static final int WARMUP_STEP = 5_000;
-    private static final int MAX_EXTRA_STEPS = 40;
+    private static final int MAX_EXTRA_STEPS = 60;
+    /** Steps in a row with the JIT under 2 % before the warm-up ends: one compilation can take seconds. */
+    private static final int QUIET_STEPS = 3;
 
     /**
      * Runs {@code warmup} cycles, then more, {@value #WARMUP_STEP} at a time, until the JIT's
-     * compiler threads take under 2 % of the process's CPU in a step (at most
+     * compiler threads took under 2 % of the process's CPU in {@value #QUIET_STEPS} steps in a row (at most
      * {@value #MAX_EXTRA_STEPS} steps more): the measured window is the steady state, in every
      * configuration alike. The compilation itself is a one-time cost, counted with the start-up.
      */
@@ -129,18 +151,16 @@ public final class Workload {
         for (int i = 0; i < warmup; i++) {
             cycle.run();
         }
-        int extra = 0;
-        for (; extra < MAX_EXTRA_STEPS; extra++) {
+        int steps = 0;
+        for (int quiet = 0; quiet < QUIET_STEPS && steps < MAX_EXTRA_STEPS; steps++) {
             long jit0 = jitCpu();
             long cpu0 = OS.getProcessCpuTime();
             for (int i = 0; i < WARMUP_STEP; i++) {
                 cycle.run();
             }
-            if ((jitCpu() - jit0) * 50 < OS.getProcessCpuTime() - cpu0) {
-                break;
-            }
+            quiet = (jitCpu() - jit0) * 50 < OS.getProcessCpuTime() - cpu0 ? quiet + 1 : 0;
         }
-        System.out.println("WARMUP " + (warmup + extra * WARMUP_STEP + WARMUP_STEP) + " cycles");
+        System.out.println("WARMUP " + (warmup + steps * WARMUP_STEP) + " cycles");
         Map<String, Long> threads0 = threadCpu();
         long cpu0 = OS.getProcessCpuTime();
         long t0 = System.nanoTime();
