@@ -7,7 +7,7 @@
 #
 # COMPARE OPTIONS (all --key=value): --rounds=5 --only=startup,attach,cycles,bulk,memory,kernel
 #   --cycles=30000 --warmup=20000 --bulk-bytes=1073741824 --startup-runs=10 --attach-runs=5
-#   --heap-connections=10000 --heap-wait=65 --kernel-pairs=5000 --kernel-samples=50
+#   --heap-connections=10000 --heap-wait=90 --kernel-pairs=5000 --kernel-samples=50
 # ANALYZER OPTIONS (all --key=value): --analyzer-bytes=1073741824 --rounds=3 --heap=1g --jmc-heap=8g
 #   --small-heap=512m,256m --only=compare,memory --part-seconds=50 --part-connections=10000 (the recording is made once, kept in benchmarks/target/)
 #   --baseline-analyzer=JAR (another build of the analyzer, as one more configuration)

@@ -243,7 +243,7 @@ public final class Compare {
 
     private void memory() throws Exception {
         String n = opt.getOrDefault("heap-connections", "10000");
-        String wait = opt.getOrDefault("heap-wait", "65");
+        String wait = opt.getOrDefault("heap-wait", "90");
         System.out.printf(Locale.ROOT, "%n== memory: %s loopback connections (%d pairs) open in a child JVM, heap after "
                 + "full GC (SerialGC), then closed, then %s s later; the two JVMs run side by side, each with a "
                 + "recording (JFR default; the agent tracks only while a recording wants its events)%n", n,
