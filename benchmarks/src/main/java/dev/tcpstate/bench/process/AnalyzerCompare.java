@@ -64,13 +64,7 @@ public final class AnalyzerCompare {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opt = new LinkedHashMap<>();
-        for (String a : args) {
-            if (!a.startsWith("--") || !a.contains("=")) {
-                throw new IllegalArgumentException("options are --key=value, not " + a);
-            }
-            opt.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
-        }
+        Map<String, String> opt = Options.parse(args);
         AnalyzerCompare c = new AnalyzerCompare(opt);
         long t0 = System.nanoTime();
         c.header();

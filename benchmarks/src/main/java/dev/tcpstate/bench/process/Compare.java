@@ -43,13 +43,7 @@ public final class Compare {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opt = new LinkedHashMap<>();
-        for (String a : args) {
-            if (!a.startsWith("--") || !a.contains("=")) {
-                throw new IllegalArgumentException("options are --key=value, not " + a);
-            }
-            opt.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
-        }
+        Map<String, String> opt = Options.parse(args);
         Compare c = new Compare(opt);
         Set<String> only = Set.of(opt.getOrDefault("only", "cycles,bulk,startup,attach,memory,kernel").split(","));
         c.header();
