@@ -121,8 +121,7 @@ public final class AgentRuntime {
         startKernelView(r, options);
         SocketBridge.install(r);
         installation = Installer.install(inst, agentJar, AgentRuntime::log);
-        if (installation.errors().isEmpty() && installation.missing().stream()
-                .noneMatch(m -> m.contains("#setSoLinger") || m.contains("#setOption"))) {
+        if (installation.wovenEvery("setSoLinger") && installation.wovenEvery("setOption")) {
             SocketBridge.lingerSettersWoven(System.nanoTime());
         }
         if (options.verbose()) {

@@ -58,8 +58,13 @@ public final class Installer {
     }
 
     /** The result: what was woven, what was not, and the handle to undo it. */
-    public record Installation(ResettableClassFileTransformer transformer, Set<String> woven, List<String> missing,
+    public record Installation(ResettableClassFileTransformer transformer, Set<String> woven, List<Hook> unwoven,
             List<String> errors) {
+
+        /** Every hook on a method of this name, in every class this JDK has, was woven without error. */
+        public boolean wovenEvery(String methodName) {
+            return errors.isEmpty() && unwoven.stream().noneMatch(h -> h.methodName().equals(methodName));
+        }
     }
 
     public static Installation install(Instrumentation instrumentation, File agentJar, Consumer<String> log)
@@ -72,6 +77,7 @@ public final class Installer {
         }
         List<Class<?>> targets = new ArrayList<>();
         List<String> missing = new ArrayList<>();
+        List<Hook> unwoven = new ArrayList<>();
         for (String type : byType.keySet()) {
             try {
                 targets.add(Class.forName(type, false, null));
@@ -126,6 +132,7 @@ public final class Installer {
                 any |= WOVEN.contains(h.key(d));
             }
             if (!any && targets.stream().anyMatch(t -> t.getName().equals(h.typeName()))) {
+                unwoven.add(h);
                 missing.add(h.typeName() + "#" + h.methodName() + " " + h.descriptors());
             }
         }
@@ -135,7 +142,7 @@ public final class Installer {
         for (String e : errors) {
             log.accept("could not weave " + e);
         }
-        return new Installation(transformer, Collections.unmodifiableSet(new LinkedHashSet<>(WOVEN)), missing, errors);
+        return new Installation(transformer, Collections.unmodifiableSet(new LinkedHashSet<>(WOVEN)), unwoven, errors);
     }
 
     /**

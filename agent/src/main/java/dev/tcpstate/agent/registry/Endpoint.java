@@ -5,6 +5,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One side of a connection: its address as printed in events and as the kernel's 128-bit form
@@ -60,13 +61,8 @@ public record Endpoint(String address, int port, long hi, long lo) {
      */
     static String v4Text(long v4) {
         String text = V4_TEXT.get(v4);
-        if (text == null) {
-            text = (v4 >>> 24) + "." + ((v4 >>> 16) & 0xFF) + "." + ((v4 >>> 8) & 0xFF) + "." + (v4 & 0xFF);
-            if (V4_TEXT.size() < V4_TEXT_CAPACITY) {
-                V4_TEXT.putIfAbsent(v4, text);
-            }
-        }
-        return text;
+        return text != null ? text : kept(V4_TEXT, v4,
+                (v4 >>> 24) + "." + ((v4 >>> 16) & 0xFF) + "." + ((v4 >>> 8) & 0xFF) + "." + (v4 & 0xFF));
     }
 
     /**
@@ -75,21 +71,21 @@ public record Endpoint(String address, int port, long hi, long lo) {
      */
     static Endpoint shared(Endpoint e) {
         Endpoint known = SHARED.get(e);
-        if (known != null) {
-            return known;
-        }
-        if (SHARED.size() < V4_TEXT_CAPACITY) {
-            known = SHARED.putIfAbsent(e, e);
-        }
-        return known != null ? known : e;
+        return known != null ? known : kept(SHARED, e, e);
     }
 
-    private static final java.util.concurrent.ConcurrentHashMap<Endpoint, Endpoint> SHARED =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    /** What {@code cache} holds for {@code key}, after keeping {@code value} there while it has room. */
+    private static <K, V> V kept(ConcurrentHashMap<K, V> cache, K key, V value) {
+        if (cache.size() >= CACHE_CAPACITY) {
+            return value;
+        }
+        V known = cache.putIfAbsent(key, value);
+        return known != null ? known : value;
+    }
 
-    private static final int V4_TEXT_CAPACITY = 4096;
-    private static final java.util.concurrent.ConcurrentHashMap<Long, String> V4_TEXT =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int CACHE_CAPACITY = 4096;
+    private static final ConcurrentHashMap<Long, String> V4_TEXT = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Endpoint, Endpoint> SHARED = new ConcurrentHashMap<>();
 
     private static String format6(Inet6Address ip, long hi, long lo) {
         String text = compress(hi, lo);
@@ -137,7 +133,12 @@ public record Endpoint(String address, int port, long hi, long lo) {
 
     /** A known address that is not a wildcard (0.0.0.0, ::) nor an unresolved name. */
     public boolean isSpecific() {
-        return port != 0 && !(hi == 0 && (lo == 0 || lo == V4_MAPPED_LO_PREFIX));
+        return port != 0 && !isWildcard(hi, lo);
+    }
+
+    /** {@code ::}, {@code 0.0.0.0} in its mapped form, or no address at all. */
+    static boolean isWildcard(long hi, long lo) {
+        return hi == 0 && (lo == 0 || lo == V4_MAPPED_LO_PREFIX);
     }
 
     public boolean isKnown() {

@@ -8,8 +8,6 @@ package dev.tcpstate.agent.registry;
  */
 abstract class TupleKey {
 
-    private static final long V4_MAPPED_ANY = 0x0000_FFFF_0000_0000L;
-
     abstract long localHi();
 
     abstract long localLoRaw();
@@ -33,7 +31,7 @@ abstract class TupleKey {
     }
 
     private static long lo(long hi, long lo) {
-        return hi == 0 && lo == V4_MAPPED_ANY ? 0 : lo;
+        return Endpoint.isWildcard(hi, lo) ? 0 : lo;
     }
 
     @Override
