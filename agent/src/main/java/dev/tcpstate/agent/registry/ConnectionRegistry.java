@@ -252,6 +252,11 @@ public final class ConnectionRegistry {
                 // the sample began. The next sample will say where the connection really is.
                 return;
             }
+            if (c.state == TcpState.TIME_WAIT && observed != TcpState.CLOSED && observed != TcpState.TIME_WAIT) {
+                // Only CLOSED follows TIME_WAIT: a row of this 4-tuple in another state is a new
+                // connection reusing it, which takes the tuple over once the application shows it.
+                return;
+            }
             boolean firstSight = !c.kernelSeen;
             c.kernelSeen = true;
             TcpState from = c.state;

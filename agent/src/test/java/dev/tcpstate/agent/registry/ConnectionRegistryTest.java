@@ -154,6 +154,21 @@ class ConnectionRegistryTest {
     }
 
     @Test
+    void aRowOfAReusedTupleNeverMovesAConnectionBackFromTimeWait() {
+        registry.setKernelViewActive(true);
+        Object socket = new Object();
+        Connection c = client(socket, 40010, 8080);
+        registry.apply(c, Stimulus.CLOSE, "close");
+        registry.observeKernelState(c, TcpState.TIME_WAIT, 60_000, null);
+        int before = sink.events.size();
+        registry.observeKernelState(c, TcpState.ESTABLISHED, -1, null, System.nanoTime());
+        assertEquals(TcpState.TIME_WAIT, c.state());
+        assertEquals(before, sink.events.size(), sink.events.toString());
+        registry.observeKernelState(c, TcpState.CLOSED, -1, null, System.nanoTime());
+        assertEquals(TcpState.CLOSED, c.state());
+    }
+
+    @Test
     void theCapIsCountedNotExceeded() {
         ConnectionRegistry small = new ConnectionRegistry(sink, 2);
         assertTrue(small.track(new Object(), "Socket", Role.CLIENT, TcpState.CLOSED) != null);
