@@ -2,6 +2,7 @@ package dev.tcpstate.agent;
 
 import dev.tcpstate.agent.kernel.KernelSampler;
 import dev.tcpstate.agent.kernel.KernelTables;
+import dev.tcpstate.contract.Durations;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -132,24 +133,17 @@ public record AgentOptions(String record, long kernelIntervalNanos, KernelTables
                 install, kernelIntervalChosen);
     }
 
-    /** {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h}. */
+    /** A duration of {@link Durations}' grammar ({@code 500ms}, {@code 1.5s}, {@code 2m}, {@code 1h}), above zero. */
     public static Duration parseDuration(String key, String value) throws BadOption {
-        String v = value.toLowerCase(Locale.ROOT);
-        int split = 0;
-        while (split < v.length() && Character.isDigit(v.charAt(split))) {
-            split++;
+        Duration d;
+        try {
+            d = Durations.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new BadOption(key + ": " + e.getMessage());
         }
-        if (split == 0 || split == v.length()) {
-            throw new BadOption(key + " needs a duration with a unit (500ms, 5s, 2m), not '" + value + "'");
+        if (d.isZero()) {
+            throw new BadOption(key + " must be longer than 0, not '" + value + "'");
         }
-        long n = Long.parseLong(v.substring(0, split));
-        switch (v.substring(split)) {
-            case "ms": return Duration.ofMillis(n);
-            case "s": return Duration.ofSeconds(n);
-            case "m": return Duration.ofMinutes(n);
-            case "h": return Duration.ofHours(n);
-            default:
-                throw new BadOption(key + ": unknown unit in '" + value + "' (use ms, s, m or h)");
-        }
+        return d;
     }
 }

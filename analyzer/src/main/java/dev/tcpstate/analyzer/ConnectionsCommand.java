@@ -9,15 +9,15 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 import dev.tcpstate.analyzer.findings.CodeSite;
-import dev.tcpstate.analyzer.findings.Durations;
 import dev.tcpstate.analyzer.load.Endpoint;
 import dev.tcpstate.analyzer.load.LoadResult;
 import dev.tcpstate.analyzer.load.RecordingLoader;
 import dev.tcpstate.analyzer.load.StateChange;
-import dev.tcpstate.analyzer.load.TcpState;
 import dev.tcpstate.analyzer.timeline.Connection;
 import dev.tcpstate.analyzer.timeline.Span;
 import dev.tcpstate.analyzer.timeline.Timeline;
+import dev.tcpstate.contract.Durations;
+import dev.tcpstate.contract.TcpState;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -85,13 +85,13 @@ final class ConnectionsCommand implements Callable<Integer> {
     private static void describe(Connection c, StringBuilder b, boolean severalJvms) {
         b.append('#').append(c.key().id()).append("  ").append(c.local()).append(" -> ").append(c.remote())
                 .append("  ").append(c.socketKind().isEmpty() ? "?" : c.socketKind()).append(' ')
-                .append(c.role().isEmpty() ? "?" : c.role())
+                .append(c.role() == null ? "?" : c.role())
                 .append(severalJvms ? "  [" + c.key().jvm() + "]" : "").append('\n');
         b.append("    opened: ").append(who(c.opened())).append('\n');
         for (Span s : c.spans()) {
             b.append(String.format("    %-13s %12s  %-8s %s%s%s%n", s.state(), Durations.format(s.nanos()),
                     s.source(), s.enteredBy(), s.openAtEnd() ? "  (still, at the end of the recording)" : "",
-                    s.kernelSeen() && s.source() != dev.tcpstate.analyzer.load.Source.KERNEL ? "  [kernel saw it]" : ""));
+                    s.kernelSeen() && s.source() != dev.tcpstate.contract.Source.KERNEL ? "  [kernel saw it]" : ""));
         }
         b.append("    closed: ").append(c.closed() == null
                 ? (c.finalState() == TcpState.CLOSED ? "not by a call of this JVM" : "no, open at the end")

@@ -3,9 +3,11 @@ package dev.tcpstate.agent.bridge;
 import dev.tcpstate.agent.registry.Connection;
 import dev.tcpstate.agent.registry.ConnectionRegistry;
 import dev.tcpstate.agent.registry.Endpoint;
-import dev.tcpstate.agent.registry.Role;
-import dev.tcpstate.agent.state.Stimulus;
-import dev.tcpstate.agent.state.TcpState;
+import dev.tcpstate.contract.AbortCause;
+import dev.tcpstate.contract.Role;
+import dev.tcpstate.contract.SocketKind;
+import dev.tcpstate.contract.Stimulus;
+import dev.tcpstate.contract.TcpState;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -206,25 +208,26 @@ public final class SocketBridge {
                 return;
             }
             if (trigger == null) {
-                trigger = c.kind() + ".close";
+                trigger = c.kind().recorded() + ".close";
             }
             if (CONNECTING.get() == socket) {
                 return; // the connect failed and closes its socket: connectEnd records the failure
             }
             TcpState state = c.state();
-            Stimulus stimulus = Stimulus.CLOSE;
-            String why = trigger;
+            AbortCause cause = null;
             if (state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT || state == TcpState.FIN_WAIT_1
                     || state == TcpState.FIN_WAIT_2) {
                 if (mayLinger(c) && lingerZero(socket)) {
-                    stimulus = Stimulus.ABORT;
-                    why = trigger + " with SO_LINGER 0";
+                    cause = AbortCause.LINGER_ZERO;
                 } else if (mayHaveUnreadInput(c) && hasUnreadInput(socket)) {
-                    stimulus = Stimulus.ABORT;
-                    why = trigger + " with unread input";
+                    cause = AbortCause.UNREAD_INPUT;
                 }
             }
-            r.apply(c, stimulus, why);
+            if (cause == null) {
+                r.apply(c, Stimulus.CLOSE, trigger);
+            } else {
+                r.apply(c, Stimulus.ABORT, cause, trigger + " " + cause.description());
+            }
             r.untrack(socket);
             CLOSING.set(c);
         } catch (Throwable t) {
@@ -333,23 +336,23 @@ public final class SocketBridge {
 
     // ---------------------------------------------------------------- reading the socket, never weaving
 
-    static String kindOf(Object s) {
+    static SocketKind kindOf(Object s) {
         if (s instanceof SocketChannel) {
-            return "SocketChannel";
+            return SocketKind.SOCKET_CHANNEL;
         }
         if (s instanceof ServerSocketChannel) {
-            return "ServerSocketChannel";
+            return SocketKind.SERVER_SOCKET_CHANNEL;
         }
         if (s instanceof AsynchronousSocketChannel) {
-            return "AsynchronousSocketChannel";
+            return SocketKind.ASYNCHRONOUS_SOCKET_CHANNEL;
         }
         if (s instanceof AsynchronousServerSocketChannel) {
-            return "AsynchronousServerSocketChannel";
+            return SocketKind.ASYNCHRONOUS_SERVER_SOCKET_CHANNEL;
         }
         if (s instanceof ServerSocket) {
-            return "ServerSocket";
+            return SocketKind.SERVER_SOCKET;
         }
-        return "Socket";
+        return SocketKind.SOCKET;
     }
 
     private static Endpoint localOf(Object s) {

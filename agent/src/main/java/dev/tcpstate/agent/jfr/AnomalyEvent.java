@@ -1,5 +1,6 @@
 package dev.tcpstate.agent.jfr;
 
+import dev.tcpstate.contract.EventNames;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Event;
@@ -8,7 +9,7 @@ import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 
 /** {@code tcpstate.Anomaly}: a stimulus that has no row for the connection's state. See docs/events.md. */
-@Name("tcpstate.Anomaly")
+@Name(EventNames.ANOMALY)
 @Label("TCP State Anomaly")
 @Description("A call or observation that does not fit the connection's believed TCP state; the state was kept")
 @Category({"Java Application", "TCP Connections"})

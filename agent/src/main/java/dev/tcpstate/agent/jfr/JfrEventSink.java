@@ -4,9 +4,10 @@ import dev.tcpstate.agent.bridge.Faults;
 import dev.tcpstate.agent.registry.Connection;
 import dev.tcpstate.agent.registry.Endpoint;
 import dev.tcpstate.agent.registry.EventSink;
-import dev.tcpstate.agent.state.Stimulus;
-import dev.tcpstate.agent.state.TcpState;
-import dev.tcpstate.agent.state.Visibility;
+import dev.tcpstate.contract.AbortCause;
+import dev.tcpstate.contract.Source;
+import dev.tcpstate.contract.Stimulus;
+import dev.tcpstate.contract.TcpState;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Commits the registry's decisions as JFR events; counts what it could not commit. */
@@ -19,7 +20,8 @@ public final class JfrEventSink implements EventSink {
     }
 
     @Override
-    public void stateChange(Connection c, TcpState from, TcpState to, Stimulus stimulus, Visibility source,
+    public void stateChange(Connection c, TcpState from, TcpState to, Stimulus stimulus, AbortCause abortCause,
+            Source source,
             String trigger, long previousStateNanos, long kernelTimerMillis) {
         try {
             Faults.maybeFail("event commit");
@@ -35,11 +37,12 @@ public final class JfrEventSink implements EventSink {
             e.source = source.name();
             e.trigger = trigger;
             e.stimulus = stimulus == null ? "" : stimulus.name();
+            e.abortCause = abortCause == null ? "" : abortCause.name();
             e.localAddress = local.address();
             e.localPort = local.port();
             e.remoteAddress = remote.address();
             e.remotePort = remote.port();
-            e.socketKind = c.kind();
+            e.socketKind = c.kind().recorded();
             e.role = c.role().name();
             e.previousStateDuration = previousStateNanos;
             e.kernelTimer = kernelTimerMillis;

@@ -1,5 +1,6 @@
 package dev.tcpstate.agent.jfr;
 
+import dev.tcpstate.contract.EventNames;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Event;
@@ -10,7 +11,7 @@ import jdk.jfr.StackTrace;
 import jdk.jfr.Timespan;
 
 /** {@code tcpstate.LingeringConnection}: periodic re-statement of a lingering connection. See docs/events.md. */
-@Name("tcpstate.LingeringConnection")
+@Name(EventNames.LINGERING_CONNECTION)
 @Label("Lingering TCP Connection")
 @Description("A connection currently held in CLOSE_WAIT, FIN_WAIT_1, FIN_WAIT_2, LAST_ACK, CLOSING, TIME_WAIT or "
         + "SYN_SENT for at least a second, re-stated every period so that any part of a recording shows it")

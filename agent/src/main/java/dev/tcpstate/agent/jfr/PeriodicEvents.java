@@ -3,7 +3,7 @@ package dev.tcpstate.agent.jfr;
 import dev.tcpstate.agent.registry.Connection;
 import dev.tcpstate.agent.registry.ConnectionRegistry;
 import dev.tcpstate.agent.registry.Endpoint;
-import dev.tcpstate.agent.state.TcpState;
+import dev.tcpstate.contract.TcpState;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import jdk.jfr.FlightRecorder;
@@ -103,7 +103,7 @@ public final class PeriodicEvents {
                 e.localPort = local.port();
                 e.remoteAddress = remote.address();
                 e.remotePort = remote.port();
-                e.socketKind = c.kind();
+                e.socketKind = c.kind().recorded();
                 e.role = c.role().name();
                 e.commit();
             }

@@ -1,5 +1,6 @@
 package dev.tcpstate.agent.jfr;
 
+import dev.tcpstate.contract.EventNames;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Event;
@@ -9,7 +10,7 @@ import jdk.jfr.StackTrace;
 import jdk.jfr.Timespan;
 
 /** {@code tcpstate.StateChange}: see docs/events.md, the contract this class must match. */
-@Name("tcpstate.StateChange")
+@Name(EventNames.STATE_CHANGE)
 @Label("TCP State Change")
 @Description("A TCP connection changed state (RFC 9293). The stack trace of an API-sourced event is the code that "
         + "opened, read, shut down or closed the connection.")
@@ -41,6 +42,11 @@ final class StateChangeEvent extends Event {
     @Label("Stimulus")
     @Description("The stimulus of tcpstate's transition table")
     String stimulus;
+
+    @Label("Abort Cause")
+    @Description("For an ABORT (a close that sent RST): LINGER_ZERO (SO_LINGER 0) or UNREAD_INPUT (input left "
+            + "unread); empty otherwise")
+    String abortCause;
 
     @Label("Local Address")
     String localAddress;

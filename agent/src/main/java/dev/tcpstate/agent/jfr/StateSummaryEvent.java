@@ -1,5 +1,6 @@
 package dev.tcpstate.agent.jfr;
 
+import dev.tcpstate.contract.EventNames;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Event;
@@ -9,7 +10,7 @@ import jdk.jfr.Period;
 import jdk.jfr.StackTrace;
 
 /** {@code tcpstate.StateSummary}: periodic counts per state. See docs/events.md. */
-@Name("tcpstate.StateSummary")
+@Name(EventNames.STATE_SUMMARY)
 @Label("TCP State Summary")
 @Description("How many of this JVM's tracked connections are in each TCP state, and the host's TIME_WAIT count")
 @Category({"Java Application", "TCP Connections"})

@@ -1,5 +1,6 @@
 package dev.tcpstate.agent.kernel;
 
+import dev.tcpstate.contract.Durations;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -112,9 +113,12 @@ public final class KernelSampler {
         return current;
     }
 
+    /** The longest interval {@code kernelInterval=} takes: a lingering CLOSE_WAIT must be confirmed within the hour. */
+    static final long LONGEST_OPTION_NANOS = TimeUnit.HOURS.toNanos(1);
+
     /**
-     * Parses {@code kernelInterval=}: a whole number with a unit, {@code ms}, {@code s} or {@code m}
-     * ({@code 500ms}, {@code 5s}, {@code 1m}), or {@code off}.
+     * Parses {@code kernelInterval=}: a duration ({@link Durations}: {@code 500ms}, {@code 1.5s}, {@code 1m})
+     * from 10 ms to 1 h, or {@code off}.
      *
      * @return the interval in nanoseconds, {@link #DEFAULT_INTERVAL_NANOS} for null or empty, -1 for off
      * @throws IllegalArgumentException naming what is accepted
@@ -123,26 +127,17 @@ public final class KernelSampler {
         if (option == null || option.trim().isEmpty()) {
             return DEFAULT_INTERVAL_NANOS;
         }
-        String s = option.trim().toLowerCase(Locale.ROOT);
-        if (s.equals("off")) {
+        if (option.trim().equalsIgnoreCase("off")) {
             return -1;
         }
-        int digits = 0;
-        while (digits < s.length() && Character.isDigit(s.charAt(digits))) {
-            digits++;
+        long nanos;
+        try {
+            nanos = Durations.parse(option).toNanos();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("kernelInterval: " + e.getMessage() + "; or off");
         }
-        String unit = s.substring(digits).trim();
-        TimeUnit timeUnit = unit.equals("ms") ? TimeUnit.MILLISECONDS
-                : unit.equals("s") ? TimeUnit.SECONDS
-                : unit.equals("m") ? TimeUnit.MINUTES
-                : null;
-        if (digits == 0 || digits > 9 || timeUnit == null) {
-            throw new IllegalArgumentException("kernelInterval must be a number with ms, s or m (500ms, 5s, 1m), "
-                    + "or off; not '" + option + "'");
-        }
-        long nanos = timeUnit.toNanos(Long.parseLong(s.substring(0, digits)));
-        if (nanos < MIN_INTERVAL_NANOS) {
-            throw new IllegalArgumentException("kernelInterval must be at least 10ms; not '" + option + "'");
+        if (nanos < MIN_INTERVAL_NANOS || nanos > LONGEST_OPTION_NANOS) {
+            throw new IllegalArgumentException("kernelInterval must be from 10ms to 1h; not '" + option + "'");
         }
         return nanos;
     }

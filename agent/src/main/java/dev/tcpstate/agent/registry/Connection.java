@@ -1,7 +1,10 @@
 package dev.tcpstate.agent.registry;
 
-import dev.tcpstate.agent.state.TcpState;
-import dev.tcpstate.agent.state.Visibility;
+import dev.tcpstate.contract.Role;
+import dev.tcpstate.contract.SocketKind;
+
+import dev.tcpstate.contract.Source;
+import dev.tcpstate.contract.TcpState;
 
 /**
  * What the agent knows of one connection (or listener). Mutable, guarded by its own monitor: the
@@ -11,11 +14,11 @@ import dev.tcpstate.agent.state.Visibility;
 public final class Connection {
 
     final long id;
-    final String kind;
+    final SocketKind kind;
     final long firstSeenNanos;
     Role role;
     TcpState state = TcpState.CLOSED;
-    Visibility stateSource = Visibility.API;
+    Source stateSource = Source.API;
     long stateSinceNanos;
     Endpoint local = Endpoint.UNKNOWN;
     Endpoint remote = Endpoint.UNKNOWN;
@@ -36,7 +39,7 @@ public final class Connection {
     /** The application read the end of its input stream. */
     boolean endOfStreamRead;
 
-    Connection(long id, String kind, Role role, long nowNanos) {
+    Connection(long id, SocketKind kind, Role role, long nowNanos) {
         this.id = id;
         this.kind = kind;
         this.role = role;
@@ -48,7 +51,7 @@ public final class Connection {
         return id;
     }
 
-    public String kind() {
+    public SocketKind kind() {
         return kind;
     }
 
@@ -60,7 +63,7 @@ public final class Connection {
         return state;
     }
 
-    public synchronized Visibility stateSource() {
+    public synchronized Source stateSource() {
         return stateSource;
     }
 

@@ -1,11 +1,15 @@
 package dev.tcpstate.agent.registry;
 
+import dev.tcpstate.contract.AbortCause;
+import dev.tcpstate.contract.Role;
+import dev.tcpstate.contract.SocketKind;
+
 import dev.tcpstate.agent.bridge.Faults;
 import dev.tcpstate.agent.state.StateMachine;
-import dev.tcpstate.agent.state.Stimulus;
-import dev.tcpstate.agent.state.TcpState;
 import dev.tcpstate.agent.state.TransitionTable;
-import dev.tcpstate.agent.state.Visibility;
+import dev.tcpstate.contract.Source;
+import dev.tcpstate.contract.Stimulus;
+import dev.tcpstate.contract.TcpState;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.PriorityQueue;
@@ -93,7 +97,7 @@ public final class ConnectionRegistry {
      * Starts tracking a socket (a connect about to start, an accepted connection, a listener). An
      * already tracked socket keeps its connection. Returns {@code null} when the registry is full.
      */
-    public Connection track(Object socket, String kind, Role role, TcpState initial) {
+    public Connection track(Object socket, SocketKind kind, Role role, TcpState initial) {
         Connection existing = lookup(socket);
         if (existing != null) {
             return existing;
@@ -159,7 +163,7 @@ public final class ConnectionRegistry {
             evicted.incrementAndGet();
             return null;
         }
-        Connection c = new Connection(ids.incrementAndGet(), "Kernel",
+        Connection c = new Connection(ids.incrementAndGet(), SocketKind.KERNEL,
                 observed == TcpState.LISTEN ? Role.LISTENER : Role.UNKNOWN, System.nanoTime());
         synchronized (c) {
             c.local = local;
@@ -209,19 +213,24 @@ public final class ConnectionRegistry {
      * Java can no longer see is assumed, and recorded as assumed, unless the kernel view runs.
      */
     public TcpState apply(Connection c, Stimulus stimulus, String trigger) {
+        return apply(c, stimulus, null, trigger);
+    }
+
+    /** As above, for a close that sends RST ({@link Stimulus#ABORT}) for {@code cause}. */
+    public TcpState apply(Connection c, Stimulus stimulus, AbortCause cause, String trigger) {
         Faults.maybeFail("registry");
         synchronized (c) {
             if (stimulus == Stimulus.READ_EOF) {
                 c.endOfStreamRead = true;
             }
-            TcpState after = fire(c, stimulus, stimulus.visibility(), trigger, -1);
+            TcpState after = fire(c, stimulus, cause, stimulus.visibility(), trigger, -1);
             if (stimulus == Stimulus.CLOSE || stimulus == Stimulus.GARBAGE_COLLECTED || stimulus == Stimulus.ABORT) {
                 if (!c.released) {
                     c.releasedNanos = System.nanoTime();
                 }
                 c.released = true;
                 if (!kernelViewActive && (after == TcpState.FIN_WAIT_1 || after == TcpState.FIN_WAIT_2)) {
-                    after = fire(c, Stimulus.ASSUMED_PEER_CLOSED, Visibility.EXPECTED,
+                    after = fire(c, Stimulus.ASSUMED_PEER_CLOSED, null, Source.EXPECTED,
                             "assumed: the peer acknowledges our FIN and closes", -1);
                 }
                 afterTransition(c);
@@ -245,7 +254,7 @@ public final class ConnectionRegistry {
     public void observeKernelState(Connection c, TcpState observed, long timerMillis, String trigger,
             long sampleStartNanos) {
         synchronized (c) {
-            if (sampleStartNanos != Long.MIN_VALUE && c.stateSource != Visibility.KERNEL
+            if (sampleStartNanos != Long.MIN_VALUE && c.stateSource != Source.KERNEL
                     && (Math.max(c.stateSinceNanos, c.settledNanos) - sampleStartNanos > 0 || wasIn(c, observed))) {
                 // A row read before the application's last call: TCP never goes back to a state it
                 // left (CLOSED aside), and a close woven at its start may reach the kernel after
@@ -261,7 +270,7 @@ public final class ConnectionRegistry {
             c.kernelSeen = true;
             TcpState from = c.state;
             if (from == observed) {
-                c.stateSource = Visibility.KERNEL;
+                c.stateSource = Source.KERNEL;
                 return;
             }
             Stimulus explained = TransitionTable.explainKernelChange(from, observed);
@@ -269,11 +278,11 @@ public final class ConnectionRegistry {
                 trigger = explained != null ? "kernel: " + explained.description() : "kernel: observed " + observed;
             }
             long now = System.nanoTime();
-            emit(c, from, observed, explained, Visibility.KERNEL, trigger, firstSight && c.discovered ? 0
+            emit(c, from, observed, explained, null, Source.KERNEL, trigger, firstSight && c.discovered ? 0
                     : now - c.stateSinceNanos, timerMillis);
             c.state = observed;
             c.visited |= 1 << observed.ordinal();
-            c.stateSource = Visibility.KERNEL;
+            c.stateSource = Source.KERNEL;
             c.stateSinceNanos = now;
             afterTransition(c);
         }
@@ -302,7 +311,8 @@ public final class ConnectionRegistry {
         }
     }
 
-    private TcpState fire(Connection c, Stimulus stimulus, Visibility source, String trigger, long timerMillis) {
+    private TcpState fire(Connection c, Stimulus stimulus, AbortCause cause, Source source, String trigger,
+            long timerMillis) {
         TcpState from = c.state;
         switch (StateMachine.effect(from, stimulus)) {
             case IGNORED:
@@ -317,7 +327,7 @@ public final class ConnectionRegistry {
             default:
                 TcpState to = StateMachine.next(from, stimulus);
                 long now = System.nanoTime();
-                emit(c, from, to, stimulus, source, trigger, now - c.stateSinceNanos, timerMillis);
+                emit(c, from, to, stimulus, cause, source, trigger, now - c.stateSinceNanos, timerMillis);
                 c.state = to;
                 c.visited |= 1 << to.ordinal();
                 c.stateSource = source;
@@ -330,10 +340,11 @@ public final class ConnectionRegistry {
         }
     }
 
-    private void emit(Connection c, TcpState from, TcpState to, Stimulus stimulus, Visibility source, String trigger,
+    private void emit(Connection c, TcpState from, TcpState to, Stimulus stimulus, AbortCause cause, Source source,
+            String trigger,
             long previousNanos, long timerMillis) {
         try {
-            sink.stateChange(c, from, to, stimulus, source, trigger, previousNanos, timerMillis);
+            sink.stateChange(c, from, to, stimulus, cause, source, trigger, previousNanos, timerMillis);
         } catch (Throwable ignored) {
             // the sink counts its own failures; the registry's state stays right regardless
         }
@@ -363,8 +374,8 @@ public final class ConnectionRegistry {
                 }
                 assumedTimeWait.poll();
                 assumedTimeWaitSize.decrementAndGet();
-                if (head.state == TcpState.TIME_WAIT && head.stateSource != Visibility.KERNEL) {
-                    fire(head, Stimulus.ASSUMED_2MSL_ELAPSED, Visibility.EXPECTED, "assumed: 2MSL elapsed", -1);
+                if (head.state == TcpState.TIME_WAIT && head.stateSource != Source.KERNEL) {
+                    fire(head, Stimulus.ASSUMED_2MSL_ELAPSED, null, Source.EXPECTED, "assumed: 2MSL elapsed", -1);
                 }
             }
         }

@@ -1,8 +1,9 @@
 package dev.tcpstate.agent.registry;
 
-import dev.tcpstate.agent.state.Stimulus;
-import dev.tcpstate.agent.state.TcpState;
-import dev.tcpstate.agent.state.Visibility;
+import dev.tcpstate.contract.AbortCause;
+import dev.tcpstate.contract.Source;
+import dev.tcpstate.contract.Stimulus;
+import dev.tcpstate.contract.TcpState;
 
 /**
  * Where the registry's decisions go: the JFR events in production. Implementations must not throw
@@ -10,15 +11,16 @@ import dev.tcpstate.agent.state.Visibility;
  */
 public interface EventSink {
 
-    void stateChange(Connection c, TcpState from, TcpState to, Stimulus stimulus, Visibility source, String trigger,
-            long previousStateNanos, long kernelTimerMillis);
+    /** {@code abortCause} is null unless {@code stimulus} is {@link Stimulus#ABORT}. */
+    void stateChange(Connection c, TcpState from, TcpState to, Stimulus stimulus, AbortCause abortCause, Source source,
+            String trigger, long previousStateNanos, long kernelTimerMillis);
 
     void anomaly(Connection c, TcpState state, Stimulus stimulus, String trigger);
 
     EventSink NONE = new EventSink() {
         @Override
-        public void stateChange(Connection c, TcpState from, TcpState to, Stimulus stimulus, Visibility source,
-                String trigger, long previousStateNanos, long kernelTimerMillis) {
+        public void stateChange(Connection c, TcpState from, TcpState to, Stimulus stimulus, AbortCause abortCause,
+                Source source, String trigger, long previousStateNanos, long kernelTimerMillis) {
         }
 
         @Override

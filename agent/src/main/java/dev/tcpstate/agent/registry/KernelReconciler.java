@@ -2,7 +2,7 @@ package dev.tcpstate.agent.registry;
 
 import dev.tcpstate.agent.bridge.Faults;
 import dev.tcpstate.agent.kernel.KernelRowSink;
-import dev.tcpstate.agent.state.TcpState;
+import dev.tcpstate.contract.TcpState;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

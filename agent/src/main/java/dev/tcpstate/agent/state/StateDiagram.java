@@ -1,5 +1,8 @@
 package dev.tcpstate.agent.state;
 
+import dev.tcpstate.contract.Source;
+import dev.tcpstate.contract.Stimulus;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,7 +79,7 @@ public final class StateDiagram {
         return out.toString();
     }
 
-    private static String seenBy(Visibility v) {
+    private static String seenBy(Source v) {
         switch (v) {
             case API: return "Java API";
             case KERNEL: return "kernel only";

@@ -1,5 +1,8 @@
 package dev.tcpstate.agent.state;
 
+import dev.tcpstate.contract.Stimulus;
+import dev.tcpstate.contract.TcpState;
+
 /**
  * Applies one stimulus to one state. Pure: no I/O, no allocation on the paths that matter, never
  * throws. The registry owns the current state of each connection and asks this class what happens.

@@ -1,7 +1,11 @@
 package dev.tcpstate.agent.state;
 
-import static dev.tcpstate.agent.state.Stimulus.*;
-import static dev.tcpstate.agent.state.TcpState.*;
+import dev.tcpstate.contract.Source;
+import dev.tcpstate.contract.Stimulus;
+import dev.tcpstate.contract.TcpState;
+
+import static dev.tcpstate.contract.Stimulus.*;
+import static dev.tcpstate.contract.TcpState.*;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -148,7 +152,7 @@ public final class TransitionTable {
      */
     public static Stimulus explainKernelChange(TcpState from, TcpState observed) {
         for (Stimulus s : Stimulus.values()) {
-            if (s.visibility() != Visibility.KERNEL) {
+            if (s.visibility() != Source.KERNEL) {
                 continue;
             }
             Row r = BY_STATE_AND_STIMULUS[from.ordinal()][s.ordinal()];

@@ -124,6 +124,7 @@ class AgentSocketStatesIT {
         assertStates("linger-zero", "CLIENT", "SYN_SENT", "ESTABLISHED", "CLOSED");
         Change abort = only("linger-zero", "CLIENT").get(2);
         assertEquals("ABORT", abort.stimulus());
+        assertEquals("LINGER_ZERO", abort.abortCause());
         assertTrue(abort.trigger().contains("SO_LINGER 0"), abort.trigger());
         assertStates("linger-zero", "SERVER", "ESTABLISHED", "CLOSED");
         assertEquals("RESET", only("linger-zero", "SERVER").get(1).stimulus());
@@ -133,6 +134,7 @@ class AgentSocketStatesIT {
     void closeWithUnreadInputIsAnAbort() {
         assertStates("unread-close", "SERVER", "ESTABLISHED", "CLOSED");
         Change abort = only("unread-close", "SERVER").get(1);
+        assertEquals("UNREAD_INPUT", abort.abortCause());
         assertTrue(abort.trigger().contains("unread input"), abort.trigger());
     }
 

@@ -39,6 +39,7 @@ class LingerSettersIT {
         assertEquals(List.of("SYN_SENT", "ESTABLISHED", "CLOSED"), Recorded.toStates(client));
         Change abort = client.get(2);
         assertEquals("ABORT", abort.stimulus());
+        assertEquals("LINGER_ZERO", abort.abortCause());
         assertTrue(abort.trigger().contains("SO_LINGER 0"), abort.trigger());
     }
 

@@ -19,6 +19,7 @@ public final class Recorded {
 
     /** One transition as read back from the recording. */
     public record Change(long connectionId, String from, String to, String source, String trigger, String stimulus,
+            String abortCause,
             String localAddress, int localPort, String remoteAddress, int remotePort, String kind, String role,
             boolean hasStack, Instant startTime, long kernelTimer) {
     }
@@ -45,7 +46,8 @@ public final class Recorded {
                 continue;
             }
             Change c = new Change(e.getLong("connectionId"), e.getString("fromState"), e.getString("toState"),
-                    e.getString("source"), e.getString("trigger"), e.getString("stimulus"), e.getString("localAddress"),
+                    e.getString("source"), e.getString("trigger"), e.getString("stimulus"), e.getString("abortCause"),
+                    e.getString("localAddress"),
                     e.getInt("localPort"), e.getString("remoteAddress"), e.getInt("remotePort"),
                     e.getString("socketKind"), e.getString("role"), e.getStackTrace() != null, e.getStartTime(),
                     e.getLong("kernelTimer"));

@@ -22,11 +22,13 @@ class KernelSamplerTest {
         assertEquals(TimeUnit.MILLISECONDS.toNanos(500), KernelSampler.parseInterval("500ms"));
         assertEquals(TimeUnit.SECONDS.toNanos(5), KernelSampler.parseInterval("5s"));
         assertEquals(TimeUnit.MINUTES.toNanos(1), KernelSampler.parseInterval("1m"));
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(1500), KernelSampler.parseInterval("1.5s"), "the analyzer's grammar");
+        assertEquals(TimeUnit.HOURS.toNanos(1), KernelSampler.parseInterval("1h"));
         assertEquals(-1, KernelSampler.parseInterval("off"));
         assertEquals(-1, KernelSampler.parseInterval(" OFF "));
         assertEquals(KernelSampler.DEFAULT_INTERVAL_NANOS, KernelSampler.parseInterval(null));
         assertEquals(KernelSampler.DEFAULT_INTERVAL_NANOS, KernelSampler.parseInterval(""));
-        for (String bad : new String[] {"5", "s", "5h", "-5s", "1.5s", "5 sec", "0ms", "9ms", "99999999999s"}) {
+        for (String bad : new String[] {"5", "s", "2h", "-5s", "5 sec", "0ms", "9ms", "99999999999s"}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KernelSampler.parseInterval(bad), bad);
             assertTrue(e.getMessage().contains("kernelInterval"), e.getMessage());
         }

@@ -1,12 +1,16 @@
 package dev.tcpstate.agent.registry;
 
+import dev.tcpstate.contract.AbortCause;
+import dev.tcpstate.contract.Role;
+import dev.tcpstate.contract.SocketKind;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tcpstate.agent.state.Stimulus;
-import dev.tcpstate.agent.state.TcpState;
-import dev.tcpstate.agent.state.Visibility;
+import dev.tcpstate.contract.Source;
+import dev.tcpstate.contract.Stimulus;
+import dev.tcpstate.contract.TcpState;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /** The registry and the kernel reconciler on their own, with a sink that keeps what it is given. */
 class ConnectionRegistryTest {
 
-    record Event(long id, TcpState from, TcpState to, Visibility source, String trigger) {
+    record Event(long id, TcpState from, TcpState to, Source source, String trigger) {
     }
 
     static final class KeepingSink implements EventSink {
@@ -25,7 +29,8 @@ class ConnectionRegistryTest {
         final List<String> anomalies = new ArrayList<>();
 
         @Override
-        public void stateChange(Connection c, TcpState from, TcpState to, Stimulus stimulus, Visibility source,
+        public void stateChange(Connection c, TcpState from, TcpState to, Stimulus stimulus, AbortCause abortCause,
+                Source source,
                 String trigger, long previousStateNanos, long kernelTimerMillis) {
             events.add(new Event(c.id(), from, to, source, trigger));
         }
@@ -47,7 +52,7 @@ class ConnectionRegistryTest {
     final ConnectionRegistry registry = new ConnectionRegistry(sink, 1000);
 
     private Connection client(Object socket, int localPort, int remotePort) {
-        Connection c = registry.track(socket, "Socket", Role.CLIENT, TcpState.CLOSED);
+        Connection c = registry.track(socket, SocketKind.SOCKET, Role.CLIENT, TcpState.CLOSED);
         registry.apply(c, Stimulus.CONNECT, "connect");
         registry.setEndpoints(c, Endpoint.of(LOOPBACK, localPort), Endpoint.of(LOOPBACK, remotePort));
         registry.apply(c, Stimulus.CONNECT_ESTABLISHED, "connect");
@@ -62,7 +67,7 @@ class ConnectionRegistryTest {
         registry.untrack(socket);
         assertEquals(List.of(TcpState.SYN_SENT, TcpState.ESTABLISHED, TcpState.FIN_WAIT_1, TcpState.TIME_WAIT),
                 sink.toStates(c.id()));
-        assertEquals(Visibility.EXPECTED, sink.events.get(3).source());
+        assertEquals(Source.EXPECTED, sink.events.get(3).source());
         assertEquals(1, registry.size(), "held while its TIME_WAIT lasts");
         registry.expire(System.nanoTime() + ConnectionRegistry.TIME_WAIT_NANOS + 1);
         assertEquals(TcpState.CLOSED, sink.toStates(c.id()).get(4));
@@ -89,7 +94,7 @@ class ConnectionRegistryTest {
         kernel.endSample();
         assertEquals(TcpState.CLOSE_WAIT, c.state());
         Event closeWait = sink.events.get(sink.events.size() - 1);
-        assertEquals(Visibility.KERNEL, closeWait.source());
+        assertEquals(Source.KERNEL, closeWait.source());
         assertEquals("kernel: rcv FIN", closeWait.trigger());
 
         registry.apply(c, Stimulus.CLOSE, "close");
@@ -126,14 +131,14 @@ class ConnectionRegistryTest {
         registry.setKernelViewActive(true);
         KernelReconciler kernel = new KernelReconciler(registry);
         Object listener = new Object();
-        Connection c = registry.track(listener, "ServerSocket", Role.LISTENER, TcpState.CLOSED);
+        Connection c = registry.track(listener, SocketKind.SERVER_SOCKET, Role.LISTENER, TcpState.CLOSED);
         registry.setEndpoints(c, Endpoint.of(new java.net.InetSocketAddress(0).getAddress(), 8081), null);
         registry.apply(c, Stimulus.BIND_LISTEN, "bind");
         kernel.beginSample(System.nanoTime());
         kernel.row(0, 0, 8081, 0, 0, 0, 0x0A, 5, -1);
         kernel.endSample();
         assertEquals(TcpState.LISTEN, c.state());
-        assertEquals(Visibility.KERNEL, c.stateSource(), "the kernel confirmed it");
+        assertEquals(Source.KERNEL, c.stateSource(), "the kernel confirmed it");
     }
 
     @Test
@@ -171,9 +176,9 @@ class ConnectionRegistryTest {
     @Test
     void theCapIsCountedNotExceeded() {
         ConnectionRegistry small = new ConnectionRegistry(sink, 2);
-        assertTrue(small.track(new Object(), "Socket", Role.CLIENT, TcpState.CLOSED) != null);
-        assertTrue(small.track(new Object(), "Socket", Role.CLIENT, TcpState.CLOSED) != null);
-        assertNull(small.track(new Object(), "Socket", Role.CLIENT, TcpState.CLOSED));
+        assertTrue(small.track(new Object(), SocketKind.SOCKET, Role.CLIENT, TcpState.CLOSED) != null);
+        assertTrue(small.track(new Object(), SocketKind.SOCKET, Role.CLIENT, TcpState.CLOSED) != null);
+        assertNull(small.track(new Object(), SocketKind.SOCKET, Role.CLIENT, TcpState.CLOSED));
         assertEquals(1, small.evictedCount());
     }
 
@@ -183,19 +188,19 @@ class ConnectionRegistryTest {
         Object[] sockets = {new Object(), new Object(), new Object(), new Object(), new Object(), new Object()};
         Connection[] c = new Connection[6];
         for (int i = 0; i < 3; i++) {
-            c[i] = small.track(sockets[i], "Socket", Role.CLIENT, TcpState.CLOSED);
+            c[i] = small.track(sockets[i], SocketKind.SOCKET, Role.CLIENT, TcpState.CLOSED);
             small.apply(c[i], Stimulus.CONNECT, "connect");
             small.apply(c[i], Stimulus.CONNECT_ESTABLISHED, "connect");
         }
         small.apply(c[1], Stimulus.CLOSE, "close"); // released first: assumed TIME_WAIT, still counted
         Thread.sleep(1);
         small.apply(c[0], Stimulus.CLOSE, "close");
-        c[3] = small.track(sockets[3], "Socket", Role.CLIENT, TcpState.CLOSED);
+        c[3] = small.track(sockets[3], SocketKind.SOCKET, Role.CLIENT, TcpState.CLOSED);
         assertTrue(c[3] != null);
         assertEquals(Set.of(c[0], c[2], c[3]), liveSet(small));
-        c[4] = small.track(sockets[4], "Socket", Role.CLIENT, TcpState.CLOSED);
+        c[4] = small.track(sockets[4], SocketKind.SOCKET, Role.CLIENT, TcpState.CLOSED);
         assertEquals(Set.of(c[2], c[3], c[4]), liveSet(small));
-        assertNull(small.track(sockets[5], "Socket", Role.CLIENT, TcpState.CLOSED), "all three still held");
+        assertNull(small.track(sockets[5], SocketKind.SOCKET, Role.CLIENT, TcpState.CLOSED), "all three still held");
         assertEquals(3, small.evictedCount());
     }
 

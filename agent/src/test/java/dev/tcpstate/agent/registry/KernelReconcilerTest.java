@@ -1,11 +1,15 @@
 package dev.tcpstate.agent.registry;
 
+import dev.tcpstate.contract.AbortCause;
+import dev.tcpstate.contract.Role;
+import dev.tcpstate.contract.SocketKind;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import dev.tcpstate.agent.state.Stimulus;
-import dev.tcpstate.agent.state.TcpState;
-import dev.tcpstate.agent.state.Visibility;
+import dev.tcpstate.contract.Source;
+import dev.tcpstate.contract.Stimulus;
+import dev.tcpstate.contract.TcpState;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +23,10 @@ class KernelReconcilerTest {
     private final List<String> events = new ArrayList<>();
     private final ConnectionRegistry registry = new ConnectionRegistry(new EventSink() {
         @Override
-        public void stateChange(Connection c, TcpState from, TcpState to, Stimulus stimulus, Visibility source,
+        public void stateChange(Connection c, TcpState from, TcpState to, Stimulus stimulus, AbortCause abortCause,
+                Source source,
                 String trigger, long previousStateNanos, long kernelTimerMillis) {
-            events.add(c.kind() + " " + c.local().port() + ">" + c.remote().port() + " " + from + "->" + to + " "
+            events.add(c.kind().recorded() + " " + c.local().port() + ">" + c.remote().port() + " " + from + "->" + to + " "
                     + source);
         }
 
@@ -39,7 +44,7 @@ class KernelReconcilerTest {
 
     /** A non-blocking connect still pending: the JDK does not reveal the local port the kernel chose. */
     private Connection pendingConnect(int remotePort) {
-        Connection c = registry.track(new Object(), "SocketChannel", Role.CLIENT, TcpState.CLOSED);
+        Connection c = registry.track(new Object(), SocketKind.SOCKET_CHANNEL, Role.CLIENT, TcpState.CLOSED);
         registry.setEndpoints(c, null, Endpoint.of(InetAddress.getLoopbackAddress(), remotePort));
         registry.apply(c, Stimulus.CONNECT, "SocketChannel.connect");
         return c;
@@ -58,7 +63,7 @@ class KernelReconcilerTest {
         Connection c = pendingConnect(8080);
         sample(50000);
         assertEquals(50000, c.local().port());
-        assertEquals(Visibility.KERNEL, c.stateSource(), "the kernel confirmed SYN_SENT");
+        assertEquals(Source.KERNEL, c.stateSource(), "the kernel confirmed SYN_SENT");
         assertEquals(1, registry.size(), "no second, discovered connection");
         sample(50000);
         sample(); // the row is gone: the connect ended without the application seeing it yet

@@ -1,8 +1,8 @@
 package dev.tcpstate.agent.reliability;
 
-import dev.tcpstate.agent.state.Stimulus;
-import dev.tcpstate.agent.state.TcpState;
 import dev.tcpstate.agent.state.TransitionTable;
+import dev.tcpstate.contract.Stimulus;
+import dev.tcpstate.contract.TcpState;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

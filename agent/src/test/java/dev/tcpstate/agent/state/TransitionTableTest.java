@@ -1,7 +1,11 @@
 package dev.tcpstate.agent.state;
 
-import static dev.tcpstate.agent.state.Stimulus.*;
-import static dev.tcpstate.agent.state.TcpState.*;
+import dev.tcpstate.contract.Source;
+import dev.tcpstate.contract.Stimulus;
+import dev.tcpstate.contract.TcpState;
+
+import static dev.tcpstate.contract.Stimulus.*;
+import static dev.tcpstate.contract.TcpState.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -145,7 +149,7 @@ class TransitionTableTest {
         assertEquals(List.of(CLOSING, TIME_WAIT), run(FIN_WAIT_1, RCV_FIN, RCV_ACK_OF_FIN));
         for (TransitionTable.Row row : TransitionTable.rows()) {
             if (row.to() == CLOSING && row.changesState()) {
-                assertEquals(Visibility.KERNEL, row.stimulus().visibility(), row.toString());
+                assertEquals(Source.KERNEL, row.stimulus().visibility(), row.toString());
             }
         }
     }

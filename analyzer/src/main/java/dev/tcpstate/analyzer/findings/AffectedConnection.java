@@ -1,10 +1,10 @@
 package dev.tcpstate.analyzer.findings;
 
 import dev.tcpstate.analyzer.load.Endpoint;
-import dev.tcpstate.analyzer.load.Source;
-import dev.tcpstate.analyzer.load.TcpState;
 import dev.tcpstate.analyzer.timeline.Connection;
 import dev.tcpstate.analyzer.timeline.Span;
+import dev.tcpstate.contract.Source;
+import dev.tcpstate.contract.TcpState;
 
 /**
  * One connection a finding covers, and the span of it the finding is about.

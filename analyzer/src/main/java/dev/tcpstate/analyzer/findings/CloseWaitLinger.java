@@ -1,15 +1,17 @@
 package dev.tcpstate.analyzer.findings;
 
+import dev.tcpstate.contract.Durations;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-import dev.tcpstate.analyzer.load.Source;
-import dev.tcpstate.analyzer.load.TcpState;
 import dev.tcpstate.analyzer.timeline.Connection;
 import dev.tcpstate.analyzer.timeline.Span;
 import dev.tcpstate.analyzer.timeline.Timeline;
+import dev.tcpstate.contract.Source;
+import dev.tcpstate.contract.TcpState;
 
 /**
  * {@code CLOSE_WAIT_LINGER}: the peer closed, and this application kept the connection open. It is

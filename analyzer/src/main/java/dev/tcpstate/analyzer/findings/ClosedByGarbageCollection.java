@@ -6,6 +6,7 @@ import java.util.List;
 import dev.tcpstate.analyzer.load.StateChange;
 import dev.tcpstate.analyzer.timeline.Connection;
 import dev.tcpstate.analyzer.timeline.Timeline;
+import dev.tcpstate.contract.Stimulus;
 
 /**
  * {@code CLOSED_BY_GC}: the application dropped a connection without closing it; the JDK's cleaner
@@ -13,7 +14,6 @@ import dev.tcpstate.analyzer.timeline.Timeline;
  * be much later (and never, if the heap is quiet).
  */
 public final class ClosedByGarbageCollection implements FindingRule {
-    static final String STIMULUS = "GARBAGE_COLLECTED";
 
     public static final Measure.Kind LONGEST_LIFETIME = new Measure.Kind("longestLifetimeNanos",
             "longest time from opening to collection", Measure.Unit.NANOSECONDS);
@@ -29,7 +29,7 @@ public final class ClosedByGarbageCollection implements FindingRule {
     }
 
     static boolean isGarbageCollected(StateChange c) {
-        return STIMULUS.equals(c.stimulus()) || c.trigger().contains("garbage collected");
+        return c.stimulus() == Stimulus.GARBAGE_COLLECTED;
     }
 
     @Override

@@ -1,15 +1,17 @@
 package dev.tcpstate.analyzer.findings;
 
+import dev.tcpstate.contract.Durations;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-import dev.tcpstate.analyzer.load.Source;
-import dev.tcpstate.analyzer.load.TcpState;
 import dev.tcpstate.analyzer.timeline.Connection;
 import dev.tcpstate.analyzer.timeline.Span;
 import dev.tcpstate.analyzer.timeline.Timeline;
+import dev.tcpstate.contract.Source;
+import dev.tcpstate.contract.TcpState;
 
 /**
  * {@code FIN_WAIT_2_LINGER}: this JVM sent its FIN and the peer never sent its own. A half-closed

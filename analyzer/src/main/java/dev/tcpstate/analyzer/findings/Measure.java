@@ -1,5 +1,7 @@
 package dev.tcpstate.analyzer.findings;
 
+import dev.tcpstate.contract.Durations;
+
 /**
  * A typed result value of a finding (a duration, a peak, a rate), declared once by the finding
  * that computes it: {@code id} is its key in the JSON report.

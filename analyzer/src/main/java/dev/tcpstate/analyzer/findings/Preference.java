@@ -1,5 +1,7 @@
 package dev.tcpstate.analyzer.findings;
 
+import dev.tcpstate.contract.Durations;
+
 import java.time.Duration;
 import java.util.function.Function;
 

@@ -2,11 +2,12 @@ package dev.tcpstate.analyzer.findings;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import dev.tcpstate.analyzer.load.StateChange;
 import dev.tcpstate.analyzer.timeline.Connection;
 import dev.tcpstate.analyzer.timeline.Timeline;
+import dev.tcpstate.contract.AbortCause;
+import dev.tcpstate.contract.Stimulus;
 
 /**
  * {@code RESET_ON_CLOSE}: this JVM ended connections with a reset instead of a FIN: with SO_LINGER 0
@@ -14,8 +15,6 @@ import dev.tcpstate.analyzer.timeline.Timeline;
  * with RST, discarding data the peer sent and may believe delivered.
  */
 public final class ResetOnClose implements FindingRule {
-    static final String STIMULUS = "ABORT";
-
     public static final Measure.Kind UNREAD_DATA = new Measure.Kind("unreadData",
             "reset because input was left unread", Measure.Unit.COUNT);
     public static final Measure.Kind LINGER_ZERO = new Measure.Kind("lingerZero",
@@ -32,8 +31,7 @@ public final class ResetOnClose implements FindingRule {
     }
 
     static boolean lostUnreadData(StateChange c) {
-        String t = c.trigger().toLowerCase(Locale.ROOT);
-        return t.contains("unread") || t.contains("pending input");
+        return c.abortCause() == AbortCause.UNREAD_INPUT;
     }
 
     @Override
@@ -41,7 +39,7 @@ public final class ResetOnClose implements FindingRule {
         Groups<StateChange> groups = new Groups<>();
         List<Connection> owners = new ArrayList<>();
         for (Connection c : timeline.connections()) {
-            c.changes().stream().filter(e -> STIMULUS.equals(e.stimulus())).findFirst().ifPresent(e -> {
+            c.changes().stream().filter(e -> e.stimulus() == Stimulus.ABORT).findFirst().ifPresent(e -> {
                 groups.add(CodeSite.of(e), c.peer(), e);
                 owners.add(c);
             });

@@ -3,14 +3,16 @@ package dev.tcpstate.analyzer.findings;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.tcpstate.analyzer.load.Source;
 import dev.tcpstate.analyzer.load.StateChange;
 import dev.tcpstate.analyzer.load.StateSummarySample;
-import dev.tcpstate.analyzer.load.TcpState;
 import dev.tcpstate.analyzer.timeline.Connection;
 import dev.tcpstate.analyzer.timeline.Overlap;
 import dev.tcpstate.analyzer.timeline.Span;
 import dev.tcpstate.analyzer.timeline.Timeline;
+import dev.tcpstate.contract.Role;
+import dev.tcpstate.contract.Source;
+import dev.tcpstate.contract.Stimulus;
+import dev.tcpstate.contract.TcpState;
 
 /**
  * {@code TIME_WAIT_ACCUMULATION}: connections this JVM closed first wait 2×MSL in TIME_WAIT. That is
@@ -88,7 +90,7 @@ public final class TimeWaitAccumulation implements FindingRule {
      */
     private static boolean closedWithoutSeenTimeWait(Connection c) {
         TcpState end = c.finalState();
-        return c.activeClose() != null && c.closed() != null && "CLOSE".equals(c.closed().stimulus())
+        return c.activeClose() != null && c.closed() != null && c.closed().stimulus() == Stimulus.CLOSE
                 && (end == TcpState.FIN_WAIT_1 || end == TcpState.FIN_WAIT_2);
     }
 
@@ -131,7 +133,7 @@ public final class TimeWaitAccumulation implements FindingRule {
         double seconds = (last - first) / 1e9;
         double rate = n > 1 && seconds > 0 ? (n - 1) / seconds : n;
         int kernel = (int) stays.stream().filter(Stay::kernelObserved).count();
-        boolean client = stays.stream().allMatch(s -> "CLIENT".equals(s.connection.role()));
+        boolean client = stays.stream().allMatch(s -> s.connection.role() == Role.CLIENT);
         List<Measure> measures = new ArrayList<>(List.of(PEAK.of(peak), RATE.of(rate), KERNEL_OBSERVED.of(kernel)));
         String portText = "";
         if (client) {

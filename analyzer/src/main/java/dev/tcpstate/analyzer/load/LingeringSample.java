@@ -1,5 +1,9 @@
 package dev.tcpstate.analyzer.load;
 
+import dev.tcpstate.contract.Role;
+import dev.tcpstate.contract.Source;
+import dev.tcpstate.contract.TcpState;
+
 /** One {@code tcpstate.LingeringConnection}: the periodic re-statement of a lingering connection. */
 public record LingeringSample(
         String jvm,
@@ -12,5 +16,5 @@ public record LingeringSample(
         Endpoint local,
         Endpoint remote,
         String socketKind,
-        String role) {
+        Role role) {
 }

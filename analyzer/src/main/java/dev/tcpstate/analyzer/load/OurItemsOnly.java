@@ -1,5 +1,7 @@
 package dev.tcpstate.analyzer.load;
 
+import dev.tcpstate.contract.EventNames;
+
 import java.util.ArrayList;
 import java.util.List;
 

@@ -41,7 +41,7 @@ final class Pseudonyms {
         List<StateChange> changes = new ArrayList<>();
         for (StateChange c : events.stateChanges()) {
             changes.add(new StateChange(c.jvm(), c.time(), c.connectionId(), c.from(), c.to(), c.source(), c.trigger(),
-                    c.stimulus(), p.of(c.local()), p.of(c.remote()), c.socketKind(), c.role(), c.previousStateNanos(),
+                    c.stimulus(), c.abortCause(), p.of(c.local()), p.of(c.remote()), c.socketKind(), c.role(), c.previousStateNanos(),
                     c.kernelTimerMillis(), c.thread(), c.stack()));
         }
         List<Anomaly> anomalies = new ArrayList<>();

@@ -1,5 +1,7 @@
 package dev.tcpstate.analyzer.load;
 
+import dev.tcpstate.contract.TcpState;
+
 import java.util.Map;
 
 /**

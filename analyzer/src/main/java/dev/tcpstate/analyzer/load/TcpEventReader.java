@@ -1,5 +1,12 @@
 package dev.tcpstate.analyzer.load;
 
+import dev.tcpstate.contract.AbortCause;
+import dev.tcpstate.contract.EventNames;
+import dev.tcpstate.contract.Role;
+import dev.tcpstate.contract.Source;
+import dev.tcpstate.contract.Stimulus;
+import dev.tcpstate.contract.TcpState;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -67,10 +74,11 @@ public final class TcpEventReader {
                             TcpState.parse(f.string(item, "toState")),
                             Source.parse(f.string(item, "source")),
                             f.string(item, "trigger"),
-                            f.string(item, "stimulus"),
+                            Stimulus.parse(f.string(item, "stimulus")),
+                            AbortCause.parse(f.string(item, "abortCause")),
                             local(f, item), remote(f, item),
                             f.string(item, "socketKind"),
-                            f.string(item, "role"),
+                            Role.parse(f.string(item, "role")),
                             f.nanos(item, "previousStateDuration"),
                             f.timespan(item, "kernelTimer", UnitLookup.MILLISECOND, UnitLookup.MILLISECOND, -1),
                             threadName(thread, item),
@@ -91,7 +99,7 @@ public final class TcpEventReader {
                             f.nanos(item, "connectionAge"),
                             local(f, item), remote(f, item),
                             f.string(item, "socketKind"),
-                            f.string(item, "role")));
+                            Role.parse(f.string(item, "role"))));
                     case EventNames.STATE_SUMMARY -> summaries.add(summary(jvm, time, f, item));
                     default -> {
                         // a newer agent's event: nothing here depends on it

@@ -5,11 +5,11 @@ import java.util.List;
 
 import dev.tcpstate.analyzer.findings.AffectedConnection;
 import dev.tcpstate.analyzer.findings.CodeSite;
-import dev.tcpstate.analyzer.findings.Durations;
 import dev.tcpstate.analyzer.findings.Finding;
 import dev.tcpstate.analyzer.findings.Measure;
 import dev.tcpstate.analyzer.load.Frame;
-import dev.tcpstate.analyzer.load.Source;
+import dev.tcpstate.contract.Durations;
+import dev.tcpstate.contract.Source;
 
 /** A finding in plain text: shared by the text report and the JUnit XML failure bodies. */
 final class FindingText {

@@ -11,14 +11,14 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.tcpstate.analyzer.findings.AffectedConnection;
-import dev.tcpstate.analyzer.findings.Durations;
 import dev.tcpstate.analyzer.findings.Finding;
 import dev.tcpstate.analyzer.load.Frame;
-import dev.tcpstate.analyzer.load.TcpState;
 import dev.tcpstate.analyzer.timeline.Connection;
 import dev.tcpstate.analyzer.timeline.ConnectionKey;
 import dev.tcpstate.analyzer.timeline.Span;
 import dev.tcpstate.analyzer.timeline.Timeline;
+import dev.tcpstate.contract.Durations;
+import dev.tcpstate.contract.TcpState;
 
 /**
  * One self-contained HTML file (inline CSS, inline SVG drawn here, a few lines of inline script, no

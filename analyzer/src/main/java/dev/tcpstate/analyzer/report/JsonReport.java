@@ -17,8 +17,8 @@ import dev.tcpstate.analyzer.findings.Findings;
 import dev.tcpstate.analyzer.findings.Measure;
 import dev.tcpstate.analyzer.findings.Preference;
 import dev.tcpstate.analyzer.load.Frame;
-import dev.tcpstate.analyzer.load.TcpState;
 import dev.tcpstate.analyzer.timeline.Timeline;
+import dev.tcpstate.contract.TcpState;
 
 /**
  * The stable machine format, documented field by field in {@code docs/analyzer-json.md} (a test

@@ -5,13 +5,13 @@ import java.io.Writer;
 import java.util.List;
 import java.util.Map;
 
-import dev.tcpstate.analyzer.findings.Durations;
 import dev.tcpstate.analyzer.findings.Finding;
 import dev.tcpstate.analyzer.findings.Findings;
 import dev.tcpstate.analyzer.findings.Preference;
 import dev.tcpstate.analyzer.findings.Severity;
-import dev.tcpstate.analyzer.load.TcpState;
 import dev.tcpstate.analyzer.timeline.Timeline;
+import dev.tcpstate.contract.Durations;
+import dev.tcpstate.contract.TcpState;
 
 /** The report for a person at a terminal: the summary first, then each finding in detail. */
 final class TextReport {

@@ -1,12 +1,15 @@
 package dev.tcpstate.analyzer.timeline;
 
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
 import dev.tcpstate.analyzer.load.Endpoint;
-import dev.tcpstate.analyzer.load.Source;
 import dev.tcpstate.analyzer.load.StateChange;
-import dev.tcpstate.analyzer.load.TcpState;
+import dev.tcpstate.contract.Role;
+import dev.tcpstate.contract.Source;
+import dev.tcpstate.contract.Stimulus;
+import dev.tcpstate.contract.TcpState;
 
 /**
  * One connection's history: where it went, the states it passed through with their durations and
@@ -26,7 +29,7 @@ public record Connection(
         Endpoint local,
         Endpoint remote,
         String socketKind,
-        String role,
+        Role role,
         List<Span> spans,
         List<StateChange> changes,
         StateChange opened,
@@ -36,7 +39,8 @@ public record Connection(
         long closedAt,
         long recordingEnd) {
 
-    private static final Set<String> CLOSING_STIMULI = Set.of("CLOSE", "ABORT", "GARBAGE_COLLECTED");
+    private static final Set<Stimulus> CLOSING_STIMULI = EnumSet.of(Stimulus.CLOSE, Stimulus.ABORT,
+            Stimulus.GARBAGE_COLLECTED);
 
     public Connection {
         spans = List.copyOf(spans);
@@ -75,7 +79,7 @@ public record Connection(
     }
 
     public boolean isListener() {
-        return "LISTENER".equals(role) || passedThrough(TcpState.LISTEN);
+        return role == Role.LISTENER || passedThrough(TcpState.LISTEN);
     }
 
     /** The peer as a connection's destination: address and port for a client, address for the rest. */
@@ -83,6 +87,6 @@ public record Connection(
         if (remote.isNone()) {
             return local.toString();
         }
-        return "CLIENT".equals(role) ? remote.toString() : remote.host();
+        return role == Role.CLIENT ? remote.toString() : remote.host();
     }
 }

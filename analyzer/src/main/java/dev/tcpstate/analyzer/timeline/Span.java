@@ -1,7 +1,7 @@
 package dev.tcpstate.analyzer.timeline;
 
-import dev.tcpstate.analyzer.load.Source;
-import dev.tcpstate.analyzer.load.TcpState;
+import dev.tcpstate.contract.Source;
+import dev.tcpstate.contract.TcpState;
 
 /**
  * A stretch of time a connection spent in one state.

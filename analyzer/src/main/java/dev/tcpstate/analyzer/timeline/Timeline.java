@@ -7,7 +7,7 @@ import java.util.Map;
 
 import dev.tcpstate.analyzer.load.RecordingSpan;
 import dev.tcpstate.analyzer.load.TcpEvents;
-import dev.tcpstate.analyzer.load.TcpState;
+import dev.tcpstate.contract.TcpState;
 
 /** Every connection of the recordings, rebuilt, with the events they were rebuilt from. */
 public record Timeline(List<Connection> connections, TcpEvents events) {

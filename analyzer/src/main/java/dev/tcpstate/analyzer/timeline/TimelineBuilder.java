@@ -8,10 +8,11 @@ import java.util.Map;
 import dev.tcpstate.analyzer.load.Endpoint;
 import dev.tcpstate.analyzer.load.LingeringSample;
 import dev.tcpstate.analyzer.load.RecordingSpan;
-import dev.tcpstate.analyzer.load.Source;
 import dev.tcpstate.analyzer.load.StateChange;
 import dev.tcpstate.analyzer.load.TcpEvents;
-import dev.tcpstate.analyzer.load.TcpState;
+import dev.tcpstate.contract.Role;
+import dev.tcpstate.contract.Source;
+import dev.tcpstate.contract.TcpState;
 
 /**
  * Rebuilds each connection's timeline from its {@code StateChange} events, in time order, and from
@@ -62,7 +63,7 @@ final class TimelineBuilder {
         Endpoint local = Endpoint.NONE;
         Endpoint remote = Endpoint.NONE;
         String kind = "";
-        String role = "";
+        Role role = null;
         StateChange opened = null;
         StateChange closed = null;
         StateChange activeClose = null;
@@ -72,7 +73,7 @@ final class TimelineBuilder {
             }
             remote = c.remote().isNone() ? remote : c.remote();
             kind = c.socketKind().isEmpty() ? kind : c.socketKind();
-            role = c.role().isEmpty() ? role : c.role();
+            role = c.role() == null ? role : c.role();
             if (opened == null && Connection.isOpen(c)) {
                 opened = c;
             }
@@ -87,7 +88,7 @@ final class TimelineBuilder {
             local = local.isNone() ? s.local() : local;
             remote = remote.isNone() ? s.remote() : remote;
             kind = kind.isEmpty() ? s.socketKind() : kind;
-            role = role.isEmpty() ? s.role() : role;
+            role = role == null ? s.role() : role;
         }
         return new Connection(key, local, remote, kind, role, walk.spans, changes, opened, closed, activeClose,
                 walk.firstSeen, walk.closedAt, recordingEnd);

@@ -1,16 +1,19 @@
 package dev.tcpstate.analyzer.findings;
 
-import static dev.tcpstate.analyzer.load.Source.API;
-import static dev.tcpstate.analyzer.load.Source.EXPECTED;
-import static dev.tcpstate.analyzer.load.Source.KERNEL;
-import static dev.tcpstate.analyzer.load.TcpState.CLOSED;
-import static dev.tcpstate.analyzer.load.TcpState.CLOSE_WAIT;
-import static dev.tcpstate.analyzer.load.TcpState.ESTABLISHED;
-import static dev.tcpstate.analyzer.load.TcpState.FIN_WAIT_1;
-import static dev.tcpstate.analyzer.load.TcpState.FIN_WAIT_2;
-import static dev.tcpstate.analyzer.load.TcpState.SYN_RECEIVED;
-import static dev.tcpstate.analyzer.load.TcpState.LAST_ACK;
-import static dev.tcpstate.analyzer.load.TcpState.TIME_WAIT;
+import dev.tcpstate.contract.AbortCause;
+import dev.tcpstate.contract.Durations;
+
+import static dev.tcpstate.contract.Source.API;
+import static dev.tcpstate.contract.Source.EXPECTED;
+import static dev.tcpstate.contract.Source.KERNEL;
+import static dev.tcpstate.contract.TcpState.CLOSED;
+import static dev.tcpstate.contract.TcpState.CLOSE_WAIT;
+import static dev.tcpstate.contract.TcpState.ESTABLISHED;
+import static dev.tcpstate.contract.TcpState.FIN_WAIT_1;
+import static dev.tcpstate.contract.TcpState.FIN_WAIT_2;
+import static dev.tcpstate.contract.TcpState.LAST_ACK;
+import static dev.tcpstate.contract.TcpState.SYN_RECEIVED;
+import static dev.tcpstate.contract.TcpState.TIME_WAIT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -194,9 +197,9 @@ class FindingsTest {
     void resetOnCloseTellsDeliberateLingerZeroFromLostInput() {
         Changes c = new Changes().endAt(100);
         c.client(1, 50001, "10.0.0.9", 443).site("com.example.Fast.close:3").connect(0)
-                .go(1, ESTABLISHED, CLOSED, API, "ABORT", "Socket.close with SO_LINGER 0", -1);
+                .abort(1, ESTABLISHED, AbortCause.LINGER_ZERO, "Socket.close with SO_LINGER 0");
         c.client(2, 50002, "10.0.0.9", 444).site("com.example.Sloppy.close:4").connect(0)
-                .go(1, ESTABLISHED, CLOSED, API, "ABORT", "SocketChannel.close with unread input", -1);
+                .abort(1, ESTABLISHED, AbortCause.UNREAD_INPUT, "SocketChannel.close with unread input");
         List<Finding> f = of(c, FindingType.RESET_ON_CLOSE);
         assertEquals(2, f.size());
         Finding lost = f.stream().filter(x -> x.severity() == Severity.WARNING).findFirst().orElseThrow();

@@ -1,5 +1,10 @@
 package dev.tcpstate.analyzer.load;
 
+import dev.tcpstate.contract.Role;
+import dev.tcpstate.contract.Source;
+import dev.tcpstate.contract.Stimulus;
+import dev.tcpstate.contract.TcpState;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
@@ -11,8 +16,8 @@ class PseudonymsTest {
 
     private static StateChange change(long id, String local, int localPort, String remote, int remotePort) {
         return new StateChange("jvm", 1000 + id, id, TcpState.SYN_SENT, TcpState.ESTABLISHED, Source.API,
-                "Socket.connect", "", new Endpoint(local, localPort), new Endpoint(remote, remotePort), "Socket",
-                "CLIENT", 0, -1, "worker 10.0.0.7", CallStack.NONE);
+                "Socket.connect", Stimulus.CONNECT_ESTABLISHED, null, new Endpoint(local, localPort),
+                new Endpoint(remote, remotePort), "Socket", Role.CLIENT, 0, -1, "worker 10.0.0.7", CallStack.NONE);
     }
 
     private static List<String> redacted(StateChange... changes) {

@@ -1,5 +1,10 @@
 package dev.tcpstate.analyzer.load;
 
+import dev.tcpstate.contract.Role;
+import dev.tcpstate.contract.Source;
+import dev.tcpstate.contract.Stimulus;
+import dev.tcpstate.contract.TcpState;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -45,16 +50,16 @@ class RecordingLoaderTest {
         assertEquals(TcpState.SYN_SENT, connect.to());
         assertEquals(Source.API, connect.source());
         assertEquals("Socket.connect", connect.trigger());
-        assertEquals("CONNECT", connect.stimulus());
+        assertEquals(Stimulus.CONNECT, connect.stimulus());
         assertEquals("127.0.0.1", connect.local().address(), "IPv4-mapped addresses are shown as IPv4");
         assertEquals("127.0.0.1:8080", connect.remote().toString());
-        assertEquals("CLIENT", connect.role());
+        assertEquals(Role.CLIENT, connect.role());
         assertEquals("Socket", connect.socketKind());
         assertFalse(connect.thread().isEmpty());
         assertTrue(connect.stack().frames().stream().anyMatch(f -> f.methodName().equals("openLeakyConnection")
                 && f.className().equals(FixtureRecordings.class.getName()) && f.line() > 0), connect.stack().toString());
 
-        StateChange rcvFin = e.stateChanges().stream().filter(c -> c.stimulus().equals("RCV_FIN")).findFirst().orElseThrow();
+        StateChange rcvFin = e.stateChanges().stream().filter(c -> c.stimulus() == Stimulus.RCV_FIN).findFirst().orElseThrow();
         assertEquals(2_000_000L, rcvFin.previousStateNanos(), "@Timespan(NANOSECONDS) read as nanoseconds");
         StateChange timeWait = e.stateChanges().stream().filter(c -> c.to() == TcpState.TIME_WAIT).findFirst().orElseThrow();
         assertEquals(59_000L, timeWait.kernelTimerMillis(), "@Timespan(MILLISECONDS) read as milliseconds");

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.tcpstate.analyzer.fixture.Scenarios;
-import dev.tcpstate.analyzer.load.TcpState;
+import dev.tcpstate.contract.TcpState;
 
 /** The HTML report as a person sees it: rendered by headless Chromium, then the screenshot inspected. */
 class HtmlReportInBrowserTest {

@@ -31,7 +31,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tcpstate.analyzer.findings.FindingType;
 import dev.tcpstate.analyzer.findings.Findings;
 import dev.tcpstate.analyzer.fixture.Scenarios;
-import dev.tcpstate.analyzer.load.TcpState;
+import dev.tcpstate.contract.TcpState;
 
 class ReportFormatsTest {
 

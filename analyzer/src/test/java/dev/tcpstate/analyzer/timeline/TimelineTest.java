@@ -1,15 +1,15 @@
 package dev.tcpstate.analyzer.timeline;
 
-import static dev.tcpstate.analyzer.load.Source.API;
-import static dev.tcpstate.analyzer.load.Source.EXPECTED;
-import static dev.tcpstate.analyzer.load.Source.KERNEL;
-import static dev.tcpstate.analyzer.load.TcpState.CLOSED;
-import static dev.tcpstate.analyzer.load.TcpState.CLOSE_WAIT;
-import static dev.tcpstate.analyzer.load.TcpState.ESTABLISHED;
-import static dev.tcpstate.analyzer.load.TcpState.FIN_WAIT_1;
-import static dev.tcpstate.analyzer.load.TcpState.LAST_ACK;
-import static dev.tcpstate.analyzer.load.TcpState.SYN_SENT;
-import static dev.tcpstate.analyzer.load.TcpState.TIME_WAIT;
+import static dev.tcpstate.contract.Source.API;
+import static dev.tcpstate.contract.Source.EXPECTED;
+import static dev.tcpstate.contract.Source.KERNEL;
+import static dev.tcpstate.contract.TcpState.CLOSED;
+import static dev.tcpstate.contract.TcpState.CLOSE_WAIT;
+import static dev.tcpstate.contract.TcpState.ESTABLISHED;
+import static dev.tcpstate.contract.TcpState.FIN_WAIT_1;
+import static dev.tcpstate.contract.TcpState.LAST_ACK;
+import static dev.tcpstate.contract.TcpState.SYN_SENT;
+import static dev.tcpstate.contract.TcpState.TIME_WAIT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -21,7 +21,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import dev.tcpstate.analyzer.fixture.Changes;
-import dev.tcpstate.analyzer.load.TcpState;
+import dev.tcpstate.contract.Stimulus;
+import dev.tcpstate.contract.TcpState;
 
 class TimelineTest {
 
@@ -39,7 +40,7 @@ class TimelineTest {
         assertTrue(closeWait.kernelSeen());
         assertEquals(CLOSE_WAIT, conn.finalState());
         assertNotNull(conn.opened());
-        assertEquals("CONNECT", conn.opened().stimulus());
+        assertEquals(Stimulus.CONNECT, conn.opened().stimulus());
         assertNull(conn.closed());
         assertEquals("10.0.0.9:443", conn.peer());
     }
@@ -55,8 +56,8 @@ class TimelineTest {
 
         assertEquals(CLOSED, conn.finalState());
         assertEquals(Changes.at(61), conn.closedAt());
-        assertEquals("CLOSE", conn.activeClose().stimulus());
-        assertEquals("CLOSE", conn.closed().stimulus());
+        assertEquals(Stimulus.CLOSE, conn.activeClose().stimulus());
+        assertEquals(Stimulus.CLOSE, conn.closed().stimulus());
         Span tw = conn.spansIn(TIME_WAIT).get(0);
         assertEquals(60_000_000_000L, tw.nanos());
         assertFalse(tw.openAtEnd());

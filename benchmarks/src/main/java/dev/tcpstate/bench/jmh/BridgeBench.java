@@ -3,7 +3,7 @@ package dev.tcpstate.bench.jmh;
 import dev.tcpstate.agent.bridge.SocketBridge;
 import dev.tcpstate.agent.registry.Connection;
 import dev.tcpstate.agent.registry.ConnectionRegistry;
-import dev.tcpstate.agent.state.TcpState;
+import dev.tcpstate.contract.TcpState;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;

@@ -3,9 +3,10 @@ package dev.tcpstate.bench.jmh;
 import dev.tcpstate.agent.registry.Connection;
 import dev.tcpstate.agent.registry.ConnectionRegistry;
 import dev.tcpstate.agent.registry.Endpoint;
-import dev.tcpstate.agent.registry.Role;
-import dev.tcpstate.agent.state.Stimulus;
-import dev.tcpstate.agent.state.TcpState;
+import dev.tcpstate.contract.Role;
+import dev.tcpstate.contract.SocketKind;
+import dev.tcpstate.contract.Stimulus;
+import dev.tcpstate.contract.TcpState;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +53,7 @@ public class RegistryBench {
         registry.setKernelViewActive(true);
         recording = sink.startRecording();
         tracked = new Object();
-        Connection c = registry.track(tracked, "Socket", Role.CLIENT, TcpState.CLOSED);
+        Connection c = registry.track(tracked, SocketKind.SOCKET, Role.CLIENT, TcpState.CLOSED);
         registry.apply(c, Stimulus.CONNECT, "Socket.connect");
         registry.apply(c, Stimulus.CONNECT_ESTABLISHED, "Socket.connect");
         InetAddress lo = InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
@@ -75,7 +76,7 @@ public class RegistryBench {
     @Benchmark
     public TcpState clientLifecycle() {
         Object socket = new Object();
-        Connection c = registry.track(socket, "Socket", Role.CLIENT, TcpState.CLOSED);
+        Connection c = registry.track(socket, SocketKind.SOCKET, Role.CLIENT, TcpState.CLOSED);
         registry.setEndpoints(c, local, remote);
         registry.apply(c, Stimulus.CONNECT, "Socket.connect");
         registry.apply(c, Stimulus.CONNECT_ESTABLISHED, "Socket.connect");

@@ -1,8 +1,8 @@
 package dev.tcpstate.bench.jmh;
 
 import dev.tcpstate.agent.state.StateMachine;
-import dev.tcpstate.agent.state.Stimulus;
-import dev.tcpstate.agent.state.TcpState;
+import dev.tcpstate.contract.Stimulus;
+import dev.tcpstate.contract.TcpState;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,6 +1,9 @@
-package dev.tcpstate.agent.state;
+package dev.tcpstate.contract;
 
-/** The eleven connection states of RFC 9293, section 3.3.2, named as the RFC names them. */
+/**
+ * The eleven connection states of RFC 9293, section 3.3.2, named as the RFC names them; the recording
+ * spells them so in {@code fromState}, {@code toState} and {@code state}.
+ */
 public enum TcpState {
     CLOSED,
     LISTEN,
@@ -33,5 +36,10 @@ public enum TcpState {
             case 0x0B: return CLOSING;
             default: return null;
         }
+    }
+
+    /** The state named {@code name}, or {@code null} when a recording holds something else. */
+    public static TcpState parse(String name) {
+        return Vocabulary.parse(TcpState.class, name);
     }
 }

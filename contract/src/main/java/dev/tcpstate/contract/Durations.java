@@ -1,4 +1,4 @@
-package dev.tcpstate.analyzer.findings;
+package dev.tcpstate.contract;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -6,7 +6,10 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as people write them ({@code 500ms}, {@code 5s}, {@code 1.5s}, {@code 2m}, {@code 1h}) and read them. */
+/**
+ * Durations as people write them ({@code 500ms}, {@code 5s}, {@code 1.5s}, {@code 2m}, {@code 1h}) and read
+ * them: the one grammar of every duration the agent's options and the analyzer's flags take.
+ */
 public final class Durations {
     private static final Pattern TEXT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|µs|ms|s|m|min|h)");
 
@@ -28,7 +31,11 @@ public final class Durations {
             case "m", "min" -> 60_000_000_000L;
             default -> 3_600_000_000_000L;
         };
-        return Duration.ofNanos(amount.multiply(BigDecimal.valueOf(nanosPerUnit)).longValue());
+        try {
+            return Duration.ofNanos(amount.multiply(BigDecimal.valueOf(nanosPerUnit)).longValueExact());
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("'" + text + "' is too long a duration");
+        }
     }
 
     /** A duration for reading: {@code 850 ms}, {@code 12.3 s}, {@code 4 min 05 s}, {@code 1 h 02 min}. */
