@@ -11,6 +11,10 @@ public enum SocketKind {
     SERVER_SOCKET_CHANNEL("ServerSocketChannel"),
     ASYNCHRONOUS_SOCKET_CHANNEL("AsynchronousSocketChannel"),
     ASYNCHRONOUS_SERVER_SOCKET_CHANNEL("AsynchronousServerSocketChannel"),
+    /** Netty's epoll transport ({@code io.netty.channel.unix.Socket} of an {@code Epoll*Channel}), also shaded copies. */
+    NETTY_EPOLL("NettyEpoll"),
+    /** Netty's io_uring transport: connect, accept and close are submitted to the ring. */
+    NETTY_IO_URING("NettyIoUring"),
     /** Found in the OS connection table; no Java call of it was seen. */
     KERNEL("Kernel");
 

@@ -41,7 +41,7 @@ class VocabularyTest {
         assertNull(AbortCause.parse(""), "every event but an abort holds an empty abortCause");
         assertNull(Role.parse(null));
         assertNull(TcpState.parse("CLOSE"), "Linux's name, not the RFC's");
-        assertNull(SocketKind.parse("NettyIoUring"));
+        assertNull(SocketKind.parse("NettyKqueue"));
         assertEquals(Source.UNKNOWN, Source.parse(null));
     }
 
