@@ -1,6 +1,7 @@
 package dev.tcpstate.agent;
 
 import dev.tcpstate.agent.bridge.Faults;
+import dev.tcpstate.agent.bridge.LibraryCalls;
 import dev.tcpstate.agent.bridge.SocketBridge;
 import dev.tcpstate.agent.instrument.Installer;
 import dev.tcpstate.agent.jfr.EventSwitch;
@@ -9,8 +10,8 @@ import dev.tcpstate.agent.jfr.PeriodicEvents;
 import dev.tcpstate.agent.jfr.Recordings;
 import dev.tcpstate.agent.kernel.HostTcpStats;
 import dev.tcpstate.agent.kernel.KernelSampler;
-import dev.tcpstate.agent.registry.KernelReconciler;
 import dev.tcpstate.agent.registry.ConnectionRegistry;
+import dev.tcpstate.agent.registry.KernelReconciler;
 import java.io.File;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
@@ -89,6 +90,7 @@ public final class AgentRuntime {
         } catch (Throwable t) {
             if (installation == null) {
                 SocketBridge.uninstall();
+                LibraryCalls.uninstall();
             }
             report("error: " + t, "agent not started: " + t);
         }
@@ -103,6 +105,7 @@ public final class AgentRuntime {
                         + " ms in the background, woven " + installation.woven().size() + " methods", null);
             } catch (Throwable t) {
                 SocketBridge.uninstall();
+                LibraryCalls.uninstall();
                 log("agent not started: " + t);
             }
         }
@@ -120,6 +123,7 @@ public final class AgentRuntime {
         PeriodicEvents.register(r, hostView(), AgentRuntime::droppedTotal);
         startKernelView(r, options);
         SocketBridge.install(r);
+        LibraryCalls.install(r);
         installation = Installer.install(inst, agentJar, AgentRuntime::log);
         if (installation.wovenEvery("setSoLinger") && installation.wovenEvery("setOption")) {
             SocketBridge.lingerSettersWoven(System.nanoTime());
@@ -136,8 +140,10 @@ public final class AgentRuntime {
             KernelSampler s = sampler;
             if (wanted) {
                 SocketBridge.install(r);
+                LibraryCalls.install(r);
             } else {
                 SocketBridge.uninstall();
+                LibraryCalls.uninstall();
                 r.clear();
             }
             if (s != null) {
@@ -220,6 +226,7 @@ public final class AgentRuntime {
         }
         PeriodicEvents.emitNow(registry);
         SocketBridge.uninstall();
+        LibraryCalls.uninstall();
         boolean restored = installation.transformer().reset(instrumentation,
                 AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
         Installer.forgetWoven();
@@ -259,14 +266,15 @@ public final class AgentRuntime {
     static long droppedTotal() {
         JfrEventSink sink = eventSink;
         KernelSampler s = sampler;
-        return SocketBridge.droppedCount() + (sink == null ? 0 : sink.failures()) + (s == null ? 0 : s.failures());
+        return SocketBridge.droppedCount() + LibraryCalls.droppedCount() + (sink == null ? 0 : sink.failures())
+                + (s == null ? 0 : s.failures());
     }
 
     /** Said once, at exit, and only when something was lost. */
     private static void reportDropped() {
         JfrEventSink sink = eventSink;
         KernelSampler s = sampler;
-        long bridge = SocketBridge.droppedCount();
+        long bridge = SocketBridge.droppedCount() + LibraryCalls.droppedCount();
         long events = sink == null ? 0 : sink.failures();
         long samples = s == null ? 0 : s.failures();
         if (bridge + events + samples > 0) {

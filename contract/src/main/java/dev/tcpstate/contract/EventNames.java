@@ -7,6 +7,7 @@ public final class EventNames {
     public static final String ANOMALY = PREFIX + "Anomaly";
     public static final String LINGERING_CONNECTION = PREFIX + "LingeringConnection";
     public static final String STATE_SUMMARY = PREFIX + "StateSummary";
+    public static final String LIBRARY_CALL = PREFIX + "LibraryCall";
 
     private EventNames() {
     }

@@ -72,4 +72,19 @@ class VocabularyTest {
             assertEquals(d, Durations.parse(Durations.toText(d)));
         }
     }
+
+    @Test
+    void everyFrameBelongsToTheLibraryOfItsLongestPrefixAndShadedCopiesToTheOriginal() {
+        assertEquals(Library.OKHTTP, Library.of("okhttp3.internal.connection.RealCall"));
+        assertEquals(Library.JDK_HTTP_CLIENT, Library.of("jdk.internal.net.http.PlainHttpConnection"), "not plain JDK");
+        assertEquals(Library.JDK, Library.of("java.net.Socket"));
+        assertEquals(Library.NETTY, Library.of("io.grpc.netty.shaded.io.netty.channel.epoll.LinuxSocket"));
+        assertEquals(Library.GRPC, Library.of("io.grpc.stub.ClientCalls"));
+        assertEquals(Library.REACTOR_NETTY, Library.of("reactor.netty.http.client.HttpClient"));
+        assertEquals(Library.APACHE_HTTPCLIENT_5, Library.of("org.apache.hc.client5.http.impl.classic.CloseableHttpClient"));
+        assertEquals(Library.TCPSTATE, Library.of("dev.tcpstate.agent.bridge.SocketBridge"));
+        assertNull(Library.of("com.example.shop.Checkout"));
+        assertNull(Library.of("dev.tcpstate.demo.client.ConnectionPool"), "the demo is an application");
+        assertNull(Library.of("com.example.javafx.Ui"), "java. only as a package's start");
+    }
 }

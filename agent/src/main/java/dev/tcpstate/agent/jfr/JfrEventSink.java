@@ -5,6 +5,7 @@ import dev.tcpstate.agent.registry.Connection;
 import dev.tcpstate.agent.registry.Endpoint;
 import dev.tcpstate.agent.registry.EventSink;
 import dev.tcpstate.contract.AbortCause;
+import dev.tcpstate.contract.Library;
 import dev.tcpstate.contract.Source;
 import dev.tcpstate.contract.Stimulus;
 import dev.tcpstate.contract.TcpState;
@@ -46,6 +47,32 @@ public final class JfrEventSink implements EventSink {
             e.role = c.role().name();
             e.previousStateDuration = previousStateNanos;
             e.kernelTimer = kernelTimerMillis;
+            e.commit();
+        } catch (Throwable t) {
+            failures.incrementAndGet();
+        }
+    }
+
+    @Override
+    public boolean wantsLibraryCalls() {
+        return LIBRARY_CALL.isEnabled();
+    }
+
+    /** Asked only whether the event type is enabled: a thread-safe question of JFR's. */
+    private static final LibraryCallEvent LIBRARY_CALL = new LibraryCallEvent();
+
+    @Override
+    public void libraryCall(Library library, String entry, String host, int port) {
+        try {
+            Faults.maybeFail("event commit");
+            LibraryCallEvent e = new LibraryCallEvent();
+            if (!e.shouldCommit()) {
+                return;
+            }
+            e.library = library.name();
+            e.entry = entry;
+            e.remoteHost = host == null ? "" : host;
+            e.remotePort = port;
             e.commit();
         } catch (Throwable t) {
             failures.incrementAndGet();

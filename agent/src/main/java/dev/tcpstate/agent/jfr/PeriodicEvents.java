@@ -52,6 +52,7 @@ public final class PeriodicEvents {
         // (or without) their first commit: JMC and the analyzer see the full contract.
         FlightRecorder.register(StateChangeEvent.class);
         FlightRecorder.register(AnomalyEvent.class);
+        FlightRecorder.register(LibraryCallEvent.class);
         FlightRecorder.addPeriodicEvent(LingeringConnectionEvent.class, () -> lingering(registry));
         FlightRecorder.addPeriodicEvent(StateSummaryEvent.class, () -> summary(registry, host, dropped));
     }

@@ -1,6 +1,7 @@
 package dev.tcpstate.agent.registry;
 
 import dev.tcpstate.contract.AbortCause;
+import dev.tcpstate.contract.Library;
 import dev.tcpstate.contract.Role;
 import dev.tcpstate.contract.SocketKind;
 
@@ -285,6 +286,20 @@ public final class ConnectionRegistry {
             c.stateSource = Source.KERNEL;
             c.stateSinceNanos = now;
             afterTransition(c);
+        }
+    }
+
+    /** Whether a library call would be recorded now (see {@link EventSink#wantsLibraryCalls}). */
+    public boolean wantsLibraryCalls() {
+        return sink.wantsLibraryCalls();
+    }
+
+    /** The application entered a networking library, which may open connections on its own threads. */
+    public void libraryCall(Library library, String entry, String host, int port) {
+        try {
+            sink.libraryCall(library, entry, host, port);
+        } catch (Throwable ignored) {
+            // the sink counts its own failures
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.tcpstate.agent.registry;
 
 import dev.tcpstate.contract.AbortCause;
+import dev.tcpstate.contract.Library;
 import dev.tcpstate.contract.Source;
 import dev.tcpstate.contract.Stimulus;
 import dev.tcpstate.contract.TcpState;
@@ -16,6 +17,15 @@ public interface EventSink {
             String trigger, long previousStateNanos, long kernelTimerMillis);
 
     void anomaly(Connection c, TcpState state, Stimulus stimulus, String trigger);
+
+    /** Whether {@link #libraryCall} would record anything: the caller need not work out its fields otherwise. */
+    default boolean wantsLibraryCalls() {
+        return false;
+    }
+
+    /** The application called {@code entry} of {@code library}, for {@code host}:{@code port} (null, 0: unknown). */
+    default void libraryCall(Library library, String entry, String host, int port) {
+    }
 
     EventSink NONE = new EventSink() {
         @Override

@@ -41,8 +41,8 @@ final class Pseudonyms {
         List<StateChange> changes = new ArrayList<>();
         for (StateChange c : events.stateChanges()) {
             changes.add(new StateChange(c.jvm(), c.time(), c.connectionId(), c.from(), c.to(), c.source(), c.trigger(),
-                    c.stimulus(), c.abortCause(), p.of(c.local()), p.of(c.remote()), c.socketKind(), c.role(), c.previousStateNanos(),
-                    c.kernelTimerMillis(), c.thread(), c.stack()));
+                    c.stimulus(), c.abortCause(), p.of(c.local()), p.of(c.remote()), c.socketKind(), c.role(),
+                    c.previousStateNanos(), c.kernelTimerMillis(), c.thread(), c.stack()));
         }
         List<Anomaly> anomalies = new ArrayList<>();
         for (Anomaly a : events.anomalies()) {
@@ -54,7 +54,13 @@ final class Pseudonyms {
             lingering.add(new LingeringSample(s.jvm(), s.time(), s.connectionId(), s.state(), s.source(),
                     s.stateNanos(), s.ageNanos(), p.of(s.local()), p.of(s.remote()), s.socketKind(), s.role()));
         }
-        return new TcpEvents(changes, anomalies, lingering, events.summaries(), events.spans(), events.typesSeen());
+        List<LibraryCall> calls = new ArrayList<>();
+        for (LibraryCall c : events.libraryCalls()) {
+            calls.add(new LibraryCall(c.jvm(), c.time(), c.library(), c.entry(),
+                    c.host().isEmpty() ? c.host() : p.pseudonym(c.host()), c.port(), c.thread(), c.stack()));
+        }
+        return new TcpEvents(changes, anomalies, lingering, events.summaries(), calls, events.spans(),
+                events.typesSeen());
     }
 
     private Endpoint of(Endpoint e) {

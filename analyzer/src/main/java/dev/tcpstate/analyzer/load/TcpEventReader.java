@@ -2,6 +2,7 @@ package dev.tcpstate.analyzer.load;
 
 import dev.tcpstate.contract.AbortCause;
 import dev.tcpstate.contract.EventNames;
+import dev.tcpstate.contract.Library;
 import dev.tcpstate.contract.Role;
 import dev.tcpstate.contract.Source;
 import dev.tcpstate.contract.Stimulus;
@@ -51,6 +52,7 @@ public final class TcpEventReader {
         List<Anomaly> anomalies = new ArrayList<>();
         List<LingeringSample> lingering = new ArrayList<>();
         List<StateSummarySample> summaries = new ArrayList<>();
+        List<LibraryCall> calls = new ArrayList<>();
         List<String> types = new ArrayList<>();
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
@@ -101,6 +103,13 @@ public final class TcpEventReader {
                             f.string(item, "socketKind"),
                             Role.parse(f.string(item, "role"))));
                     case EventNames.STATE_SUMMARY -> summaries.add(summary(jvm, time, f, item));
+                    case EventNames.LIBRARY_CALL -> calls.add(new LibraryCall(jvm, time,
+                            Library.parse(f.string(item, "library")),
+                            f.string(item, "entry"),
+                            f.string(item, "remoteHost"),
+                            f.integer(item, "remotePort", 0),
+                            threadName(thread, item),
+                            stack(stack, item)));
                     default -> {
                         // a newer agent's event: nothing here depends on it
                     }
@@ -112,7 +121,7 @@ public final class TcpEventReader {
         if (span != null) {
             spans.add(span);
         }
-        return new TcpEvents(changes, anomalies, lingering, summaries, spans, types);
+        return new TcpEvents(changes, anomalies, lingering, summaries, calls, spans, types);
     }
 
     private static StateSummarySample summary(String jvm, long time, Fields f, IItem item) {

@@ -19,6 +19,7 @@ public record TcpEvents(
         List<Anomaly> anomalies,
         List<LingeringSample> lingering,
         List<StateSummarySample> summaries,
+        List<LibraryCall> libraryCalls,
         List<RecordingSpan> spans,
         List<String> typesSeen) {
 
@@ -27,11 +28,13 @@ public record TcpEvents(
         anomalies = sortedDistinct(anomalies, Comparator.comparingLong(Anomaly::time));
         lingering = sortedDistinct(lingering, Comparator.comparingLong(LingeringSample::time));
         summaries = sortedDistinct(summaries, Comparator.comparingLong(StateSummarySample::time));
+        libraryCalls = sortedDistinct(libraryCalls, Comparator.comparingLong(LibraryCall::time));
         spans = mergeSpans(spans);
         typesSeen = List.copyOf(new LinkedHashSet<>(typesSeen));
     }
 
-    public static final TcpEvents EMPTY = new TcpEvents(List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+    public static final TcpEvents EMPTY = new TcpEvents(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
+            List.of());
 
     /** Whether the recordings hold any event of ours, or at least declare our event types. */
     public boolean hasTcpstateData() {
@@ -39,7 +42,7 @@ public record TcpEvents(
     }
 
     public int eventCount() {
-        return stateChanges.size() + anomalies.size() + lingering.size() + summaries.size();
+        return stateChanges.size() + anomalies.size() + lingering.size() + summaries.size() + libraryCalls.size();
     }
 
     /** The span of the given JVM run, or {@code null} when none was read. */
@@ -57,6 +60,7 @@ public record TcpEvents(
         List<Anomaly> anomalies = new ArrayList<>();
         List<LingeringSample> lingering = new ArrayList<>();
         List<StateSummarySample> summaries = new ArrayList<>();
+        List<LibraryCall> calls = new ArrayList<>();
         List<RecordingSpan> spans = new ArrayList<>();
         List<String> types = new ArrayList<>();
         for (TcpEvents p : parts) {
@@ -64,10 +68,11 @@ public record TcpEvents(
             anomalies.addAll(p.anomalies);
             lingering.addAll(p.lingering);
             summaries.addAll(p.summaries);
+            calls.addAll(p.libraryCalls);
             spans.addAll(p.spans);
             types.addAll(p.typesSeen);
         }
-        return new TcpEvents(changes, anomalies, lingering, summaries, spans, types);
+        return new TcpEvents(changes, anomalies, lingering, summaries, calls, spans, types);
     }
 
     private static <T> List<T> sortedDistinct(List<T> items, Comparator<T> order) {

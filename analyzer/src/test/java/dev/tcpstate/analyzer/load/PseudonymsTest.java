@@ -21,7 +21,8 @@ class PseudonymsTest {
     }
 
     private static List<String> redacted(StateChange... changes) {
-        TcpEvents events = new TcpEvents(List.of(changes), List.of(), List.of(), List.of(), List.of(), List.of());
+        TcpEvents events = new TcpEvents(List.of(changes), List.of(), List.of(), List.of(), List.of(), List.of(),
+                List.of());
         List<String> shown = new ArrayList<>();
         for (StateChange c : Pseudonyms.redact(events).stateChanges()) {
             shown.add(c.local() + " -> " + c.remote());
@@ -52,7 +53,7 @@ class PseudonymsTest {
     @Test
     void threadNamesAndStacksAreKeptAsRecorded() {
         TcpEvents events = new TcpEvents(List.of(change(1, "10.0.0.5", 1, "10.0.0.6", 2)), List.of(), List.of(),
-                List.of(), List.of(), List.of());
+                List.of(), List.of(), List.of(), List.of());
         StateChange c = Pseudonyms.redact(events).stateChanges().get(0);
         assertEquals("worker 10.0.0.7", c.thread(), "thread names are not redacted (the README says so)");
     }
