@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
+import dev.tcpstate.analyzer.findings.Attribution;
 import dev.tcpstate.analyzer.findings.CodeSite;
 import dev.tcpstate.analyzer.load.Endpoint;
 import dev.tcpstate.analyzer.load.LoadResult;
@@ -74,7 +75,7 @@ final class ConnectionsCommand implements Callable<Integer> {
                 continue;
             }
             shown++;
-            describe(c, b, timeline.events().spans().size() > 1);
+            describe(timeline, c, b, timeline.events().spans().size() > 1);
         }
         b.append(shown).append(" of ").append(timeline.connections().size()).append(" connections shown\n");
         spec.commandLine().getOut().print(b);
@@ -82,12 +83,12 @@ final class ConnectionsCommand implements Callable<Integer> {
         return Analyzer.OK;
     }
 
-    private static void describe(Connection c, StringBuilder b, boolean severalJvms) {
+    private static void describe(Timeline timeline, Connection c, StringBuilder b, boolean severalJvms) {
         b.append('#').append(c.key().id()).append("  ").append(c.local()).append(" -> ").append(c.remote())
                 .append("  ").append(c.socketKind().isEmpty() ? "?" : c.socketKind()).append(' ')
                 .append(c.role() == null ? "?" : c.role())
                 .append(severalJvms ? "  [" + c.key().jvm() + "]" : "").append('\n');
-        b.append("    opened: ").append(who(c.opened())).append('\n');
+        b.append("    opened: ").append(who(timeline, c, c.opened())).append('\n');
         for (Span s : c.spans()) {
             b.append(String.format("    %-13s %12s  %-8s %s%s%s%n", s.state(), Durations.format(s.nanos()),
                     s.source(), s.enteredBy(), s.openAtEnd() ? "  (still, at the end of the recording)" : "",
@@ -95,15 +96,14 @@ final class ConnectionsCommand implements Callable<Integer> {
         }
         b.append("    closed: ").append(c.closed() == null
                 ? (c.finalState() == TcpState.CLOSED ? "not by a call of this JVM" : "no, open at the end")
-                : who(c.closed())).append("\n\n");
+                : who(timeline, c, c.closed())).append("\n\n");
     }
 
-    private static String who(StateChange e) {
+    private static String who(Timeline timeline, Connection c, StateChange e) {
         if (e == null) {
             return "not in the recording";
         }
-        CodeSite site = CodeSite.of(e);
-        return e.trigger() + " at " + site.label() + (site.thread().isEmpty() ? "" : " (thread \"" + site.thread() + "\")");
+        return e.trigger() + " at " + CodeSite.of(timeline, c, e, Attribution.DEFAULT).describe();
     }
 
     /** {@code host[:port]}: a host name is resolved to its addresses; IPv6 literals go in brackets. */

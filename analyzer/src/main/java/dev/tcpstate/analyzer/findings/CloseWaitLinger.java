@@ -43,13 +43,14 @@ public final class CloseWaitLinger implements FindingRule {
 
     @Override
     public List<Finding> find(Timeline timeline, Thresholds thresholds) {
+        Attribution attribution = Attribution.of(thresholds);
         long threshold = thresholds.get(THRESHOLD).toNanos();
         Groups<AffectedConnection> groups = new Groups<>();
         for (Connection c : timeline.connections()) {
             c.spansIn(TcpState.CLOSE_WAIT).stream()
                     .filter(s -> s.nanos() >= threshold)
                     .max(Comparator.comparingLong(Span::nanos))
-                    .ifPresent(s -> groups.add(CodeSite.of(c.opened()), c.peer(), AffectedConnection.of(c, s)));
+                    .ifPresent(s -> groups.add(CodeSite.of(timeline, c, c.opened(), attribution), c.peer(), AffectedConnection.of(c, s)));
         }
         List<Finding> findings = new ArrayList<>();
         for (Groups.Group<AffectedConnection> g : groups.all()) {

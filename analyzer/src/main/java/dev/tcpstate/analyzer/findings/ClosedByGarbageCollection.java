@@ -34,11 +34,12 @@ public final class ClosedByGarbageCollection implements FindingRule {
 
     @Override
     public List<Finding> find(Timeline timeline, Thresholds thresholds) {
+        Attribution attribution = Attribution.of(thresholds);
         Groups<AffectedConnection> groups = new Groups<>();
         for (Connection c : timeline.connections()) {
             c.changes().stream().filter(ClosedByGarbageCollection::isGarbageCollected).findFirst().ifPresent(e -> {
                 AffectedConnection a = AffectedConnection.at(c, e.from(), e.time(), e.source());
-                groups.add(CodeSite.of(c.opened()), c.peer(),
+                groups.add(CodeSite.of(timeline, c, c.opened(), attribution), c.peer(),
                         new AffectedConnection(a.connectionId(), a.jvm(), a.local(), a.remote(), a.state(),
                                 c.firstSeen(), e.time() - c.firstSeen(), false, false, e.source()));
             });

@@ -43,6 +43,7 @@ public final class FinWait2Linger implements FindingRule {
 
     @Override
     public List<Finding> find(Timeline timeline, Thresholds thresholds) {
+        Attribution attribution = Attribution.of(thresholds);
         long threshold = thresholds.get(THRESHOLD).toNanos();
         Groups<AffectedConnection> groups = new Groups<>();
         for (Connection c : timeline.connections()) {
@@ -51,7 +52,8 @@ public final class FinWait2Linger implements FindingRule {
                             || s.state() == TcpState.FIN_WAIT_1 && s.source() == Source.API && !s.kernelSeen())
                     .filter(s -> s.nanos() >= threshold)
                     .max(Comparator.comparingLong(Span::nanos))
-                    .ifPresent(s -> groups.add(CodeSite.of(c.activeClose() != null ? c.activeClose() : c.closed()),
+                    .ifPresent(s -> groups.add(CodeSite.of(timeline, c, c.activeClose() != null ? c.activeClose() : c.closed(),
+                            attribution),
                             c.peer(), AffectedConnection.of(c, s)));
         }
         List<Finding> findings = new ArrayList<>();

@@ -25,12 +25,14 @@ public final class Findings {
         return RULES;
     }
 
-    /** Every threshold of every finding, each once. */
+    /** Every threshold of every finding, each once, then what decides which frames are the application's. */
     public static List<Preference<?>> preferences() {
         List<Preference<?>> all = new ArrayList<>();
         for (FindingRule r : RULES) {
             all.addAll(r.preferences());
         }
+        all.add(Attribution.LIBRARY_PREFIXES);
+        all.add(Attribution.APPLICATION_PREFIXES);
         return all;
     }
 

@@ -13,7 +13,8 @@ public final class Preference<T> {
     /** The kinds of value a preference takes, with how a person writes one. */
     public enum Unit {
         DURATION("duration", "a number and a unit: 500ms, 5s, 2m"),
-        COUNT("count", "a whole number");
+        COUNT("count", "a whole number"),
+        PREFIXES("prefixes", "package prefixes separated by commas, e.g. com.acme.http.,org.example.net.");
 
         private final String label;
         private final String syntax;
@@ -61,6 +62,28 @@ public final class Preference<T> {
     public static Preference<Long> count(String id, String label, String description, long defaultValue) {
         return new Preference<>(id, label, description, Unit.COUNT, Long.class, defaultValue,
                 Preference::parseCount, String::valueOf);
+    }
+
+    /** Package prefixes, written separated by commas; the value keeps them so, normalised. */
+    public static Preference<String> prefixes(String id, String label, String description) {
+        return new Preference<>(id, label, description, Unit.PREFIXES, String.class, "",
+                Preference::parsePrefixes, String::valueOf);
+    }
+
+    private static String parsePrefixes(String text) {
+        StringBuilder b = new StringBuilder();
+        for (String p : text.split(",")) {
+            String prefix = p.trim();
+            if (prefix.isEmpty()) {
+                continue;
+            }
+            if (!prefix.matches("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*\\.?")) {
+                throw new IllegalArgumentException("'" + prefix + "' is not a package prefix: give names such as"
+                        + " com.acme.http., separated by commas");
+            }
+            b.append(b.length() == 0 ? "" : ",").append(prefix);
+        }
+        return b.toString();
     }
 
     private static Long parseCount(String text) {
@@ -111,6 +134,9 @@ public final class Preference<T> {
 
     /** The value as a person reads it in a report. */
     public String display(T value) {
+        if (value instanceof String s && s.isEmpty()) {
+            return "none";
+        }
         return value instanceof Duration d ? Durations.format(d) : String.valueOf(value);
     }
 

@@ -36,11 +36,12 @@ public final class ResetOnClose implements FindingRule {
 
     @Override
     public List<Finding> find(Timeline timeline, Thresholds thresholds) {
+        Attribution attribution = Attribution.of(thresholds);
         Groups<StateChange> groups = new Groups<>();
         List<Connection> owners = new ArrayList<>();
         for (Connection c : timeline.connections()) {
             c.changes().stream().filter(e -> e.stimulus() == Stimulus.ABORT).findFirst().ifPresent(e -> {
-                groups.add(CodeSite.of(e), c.peer(), e);
+                groups.add(CodeSite.of(timeline, c, e, attribution), c.peer(), e);
                 owners.add(c);
             });
         }

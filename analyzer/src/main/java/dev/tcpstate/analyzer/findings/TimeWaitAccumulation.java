@@ -58,17 +58,18 @@ public final class TimeWaitAccumulation implements FindingRule {
 
     @Override
     public List<Finding> find(Timeline timeline, Thresholds thresholds) {
+        Attribution attribution = Attribution.of(thresholds);
         long threshold = thresholds.get(THRESHOLD);
         Groups<Stay> groups = new Groups<>();
         for (Connection c : timeline.connections()) {
             StateChange close = c.activeClose() != null ? c.activeClose() : c.closed();
             List<Span> spans = c.spansIn(TcpState.TIME_WAIT);
             for (Span s : spans) {
-                groups.add(CodeSite.of(close), c.peer(), stay(c, s));
+                groups.add(CodeSite.of(timeline, c, close, attribution), c.peer(), stay(c, s));
             }
             if (spans.isEmpty() && closedWithoutSeenTimeWait(c)) {
                 long start = c.closed().time();
-                groups.add(CodeSite.of(close), c.peer(), new Stay(c, start, start + TWO_MSL_NANOS, false, c.activeClose()));
+                groups.add(CodeSite.of(timeline, c, close, attribution), c.peer(), new Stay(c, start, start + TWO_MSL_NANOS, false, c.activeClose()));
             }
         }
         int ports = ephemeralPorts(timeline);

@@ -51,11 +51,7 @@ final class FindingText {
     }
 
     static String site(CodeSite site) {
-        if (!site.isKnown()) {
-            return site.label();
-        }
-        String thread = site.thread().isEmpty() ? "" : " (thread \"" + site.thread() + "\")";
-        return site.label() + thread + (site.applicationFrame() ? "" : " [no application frame: outermost JDK frame]");
+        return site.describe();
     }
 
     static String connection(AffectedConnection c) {

@@ -122,6 +122,9 @@ final class JsonReport {
         s.put("frame", site.isKnown() ? site.frame().toString() : "");
         s.put("applicationFrame", site.applicationFrame());
         s.put("thread", site.thread());
+        s.put("library", site.library() == null ? "" : site.library().name());
+        s.put("entry", site.entry() == null ? "" : site.entry().toString());
+        s.put("libraryThread", site.libraryThread());
         ArrayNode stack = s.putArray("stack");
         if (site.isKnown()) {
             stack.add(site.frame().toString());

@@ -51,7 +51,9 @@ final class TextReport {
         if (findings.isEmpty()) {
             b.append("No findings. Thresholds:");
             for (Preference<?> p : Findings.preferences()) {
-                b.append(' ').append(p.id()).append('=').append(r.thresholds().display(p)).append(';');
+                if (p.unit() != Preference.Unit.PREFIXES) {
+                    b.append(' ').append(p.id()).append('=').append(r.thresholds().display(p)).append(';');
+                }
             }
             b.setLength(b.length() - 1);
             b.append(".\n");

@@ -1,19 +1,30 @@
 package dev.tcpstate.analyzer.timeline;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.tcpstate.analyzer.load.LibraryCall;
 import dev.tcpstate.analyzer.load.RecordingSpan;
 import dev.tcpstate.analyzer.load.TcpEvents;
+import dev.tcpstate.contract.Library;
 import dev.tcpstate.contract.TcpState;
 
 /** Every connection of the recordings, rebuilt, with the events they were rebuilt from. */
-public record Timeline(List<Connection> connections, TcpEvents events) {
+public record Timeline(List<Connection> connections, TcpEvents events, LibraryCallIndex libraryCalls) {
 
     public Timeline {
         connections = List.copyOf(connections);
+    }
+
+    /**
+     * The application's call into one of {@code libraries} that asked for connection {@code c}: the
+     * latest for its peer made at or before {@code openedAt}; {@code null} when none was recorded.
+     */
+    public LibraryCall libraryCallFor(Connection c, long openedAt, Collection<Library> libraries) {
+        return libraryCalls.latestBefore(c, openedAt, libraries);
     }
 
     public static Timeline of(TcpEvents events) {

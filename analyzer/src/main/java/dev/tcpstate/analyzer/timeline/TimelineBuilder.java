@@ -41,7 +41,7 @@ final class TimelineBuilder {
             connections.add(connection(e.getKey(), e.getValue(), samples.getOrDefault(e.getKey(), List.of()), span));
         }
         connections.sort((a, b) -> Long.compare(a.firstSeen(), b.firstSeen()));
-        return new Timeline(connections, events);
+        return new Timeline(connections, events, new LibraryCallIndex(events.libraryCalls()));
     }
 
     private static Connection connection(

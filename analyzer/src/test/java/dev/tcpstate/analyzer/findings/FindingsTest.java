@@ -1,8 +1,5 @@
 package dev.tcpstate.analyzer.findings;
 
-import dev.tcpstate.contract.AbortCause;
-import dev.tcpstate.contract.Durations;
-
 import static dev.tcpstate.contract.Source.API;
 import static dev.tcpstate.contract.Source.EXPECTED;
 import static dev.tcpstate.contract.Source.KERNEL;
@@ -28,6 +25,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.tcpstate.analyzer.fixture.Changes;
 import dev.tcpstate.analyzer.timeline.Timeline;
+import dev.tcpstate.contract.AbortCause;
+import dev.tcpstate.contract.Durations;
 
 class FindingsTest {
 
