@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.tools.attach.VirtualMachine;
+import dev.tcpstate.agent.AgentStatus;
 import dev.tcpstate.agent.it.Recorded.Change;
 import dev.tcpstate.agent.loopback.SsTable;
 import java.nio.file.Files;
@@ -41,7 +42,7 @@ class KernelDiscoveryIT {
 
     static HeldInChild held;
     static List<SsTable.Row> ss;
-    static String status;
+    static AgentStatus status;
     static ChildJvm exited;
     static Recorded recorded;
 
@@ -62,7 +63,7 @@ class KernelDiscoveryIT {
             VirtualMachine vm = VirtualMachine.attach(String.valueOf(child.pid()));
             try {
                 vm.loadAgent(ChildJvm.agentJar().toString(), "record=" + jfr + ",kernelInterval=200ms");
-                status = vm.getSystemProperties().getProperty("tcpstate.agent.status");
+                status = AgentStatus.in(vm.getSystemProperties()).orElse(null);
             } finally {
                 vm.detach();
             }
@@ -81,7 +82,7 @@ class KernelDiscoveryIT {
 
     @Test
     void theAgentLoadedIntoTheRunningJvmWithoutAWarning() {
-        assertTrue(status != null && status.startsWith("ok: installed"), status);
+        assertEquals(AgentStatus.Outcome.INSTALLED, status == null ? null : status.outcome(), String.valueOf(status));
         assertFalse(exited.stderr().contains("WARNING"), exited.stderr());
     }
 
