@@ -9,6 +9,10 @@ import com.sun.tools.attach.VirtualMachine;
 import dev.tcpstate.agent.AgentStatus;
 import dev.tcpstate.agent.it.Recorded.Change;
 import dev.tcpstate.agent.loopback.SsTable;
+import dev.tcpstate.testsupport.Artifacts;
+import dev.tcpstate.testsupport.ChildJvm;
+import dev.tcpstate.testsupport.Exited;
+import dev.tcpstate.testsupport.Running;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,7 +47,7 @@ class KernelDiscoveryIT {
     static HeldInChild held;
     static List<SsTable.Row> ss;
     static AgentStatus status;
-    static ChildJvm exited;
+    static Exited exited;
     static Recorded recorded;
 
     @BeforeAll
@@ -56,13 +60,13 @@ class KernelDiscoveryIT {
         Path jfr = dir.resolve("discovered.jfr");
         // JDK 21+ warns about an agent loaded into a running JVM (JEP 451) unless the JVM allows it up front
         List<String> jvmArgs = ChildJvm.featureVersion() >= 21 ? List.of("-XX:+EnableDynamicAgentLoading") : List.of();
-        try (ChildJvm.Interactive child = ChildJvm.start(jvmArgs, KernelStateHolder.class.getName())) {
+        try (Running child = ChildJvm.java().jvmArgs(jvmArgs).main(KernelStateHolder.class).start()) {
             child.awaitLine("READY", WAIT);
             held = HeldInChild.parse(child.stdout());
             List<SsTable.Row> settled = held.awaitSsShowsEveryState(Duration.ofSeconds(30));
             VirtualMachine vm = VirtualMachine.attach(String.valueOf(child.pid()));
             try {
-                vm.loadAgent(ChildJvm.agentJar().toString(), "record=" + jfr + ",kernelInterval=200ms");
+                vm.loadAgent(Artifacts.agentJar().toString(), "record=" + jfr + ",kernelInterval=200ms");
                 status = AgentStatus.in(vm.getSystemProperties()).orElse(null);
             } finally {
                 vm.detach();
