@@ -21,21 +21,35 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 /**
  * The agent once it runs from the bootstrap class loader: builds the registry, weaves the JDK,
  * starts the recording and the agent's housekeeping thread; on a later attach, applies the new
- * options or runs a command (dump, stop, status). Reached only through {@link TcpStateAgent}.
- * The outcome of each start is left in the system property {@value #STATUS_PROPERTY}, where the
- * attach command line reads it.
+ * options or runs a command (dump, stop, status). Reached only through {@link TcpStateAgent}, which
+ * calls {@link #start}; the one instance of a JVM holds its lifecycle. The outcome of each start is
+ * an {@link AgentStatus}, left in the system property where the attach command line reads it.
  */
 public final class AgentRuntime {
 
-    public static final String STATUS_PROPERTY = "tcpstate.agent.status";
+    /** The agent of this JVM: {@code premain} and every {@code agentmain} reach this one. */
+    private static final AgentRuntime AGENT = new AgentRuntime();
 
-    private static volatile ConnectionRegistry registry;
-    private static Installer.Installation installation;
-    private static boolean installStarted;
-    private static Instrumentation instrumentation;
-    private static Thread housekeeping;
-    private static volatile KernelSampler sampler;
-    private static volatile JfrEventSink eventSink;
+    /** Where the agent is in its life. */
+    private enum Phase {
+        NOT_INSTALLED,
+        /** Weaving, now or on the installer thread; an installation that failed stays here, never retried. */
+        INSTALLING,
+        INSTALLED
+    }
+
+    // Guarded by this: changed only by a start, the installer thread, or stop.
+    private Phase phase = Phase.NOT_INSTALLED;
+    private Instrumentation instrumentation;
+    private Installer.Installation installation;
+    private Thread housekeeping;
+    private boolean exitReportHooked;
+
+    // Also read without the lock: by JFR's threads (the event switch, the periodic events), the kernel
+    // reconciler on the sampler's thread, and the exit report.
+    private volatile ConnectionRegistry registry;
+    private volatile KernelSampler sampler;
+    private volatile JfrEventSink eventSink;
 
     private AgentRuntime() {
     }
@@ -45,13 +59,17 @@ public final class AgentRuntime {
      * without {@code record=}, the weaving runs on a background thread (see
      * {@link AgentOptions#weaveBeforeMain()}); an attach always waits for it.
      */
-    public static synchronized void start(String optionText, Instrumentation inst, File agentJar, boolean atLaunch) {
+    public static void start(String optionText, Instrumentation inst, File agentJar, boolean atLaunch) {
+        AGENT.handle(optionText, inst, agentJar, atLaunch);
+    }
+
+    private synchronized void handle(String optionText, Instrumentation inst, File agentJar, boolean atLaunch) {
         long begin = System.nanoTime();
         AgentOptions options;
         try {
             options = AgentOptions.parse(optionText);
         } catch (AgentOptions.BadOption e) {
-            report("error: " + e.getMessage(), "agent not started: " + e.getMessage());
+            report(AgentStatus.failed(e.getMessage()), "agent not started: " + e.getMessage());
             return;
         }
         try {
@@ -60,58 +78,56 @@ public final class AgentRuntime {
                 return;
             }
             // The recording starts first, so that what the first kernel sample discovers is in it.
-            String recording = "";
+            String recording = null;
             if (options.record() != null) {
-                Path file = Recordings.start(options.record(), options.duration());
-                recording = ", recording to " + file;
+                recording = Recordings.start(options.record(), options.duration()).toString();
             }
-            boolean first = !installStarted;
-            if (first && atLaunch && !options.weaveBeforeMain()) {
-                installStarted = true;
-                Thread installer = new Thread(() -> installInBackground(inst, agentJar, options), "tcpstate-installer");
-                installer.setDaemon(true);
-                installer.start();
-                report("ok: installing in the background", null);
-                return;
+            switch (phase) {
+                case NOT_INSTALLED -> {
+                    phase = Phase.INSTALLING;
+                    if (atLaunch && !options.weaveBeforeMain()) {
+                        daemon("tcpstate-installer", () -> installInBackground(inst, agentJar, options)).start();
+                        report(AgentStatus.installing(), null);
+                        return;
+                    }
+                    install(inst, agentJar, options);
+                    report(AgentStatus.installed(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin),
+                            installation.woven().size(), recording), null);
+                }
+                case INSTALLING -> report(AgentStatus.failed("the agent is still installing; try again in a moment"),
+                        null);
+                case INSTALLED -> {
+                    if (recording != null) {
+                        PeriodicEvents.emitNow(registry); // the new recording starts with the current picture
+                    }
+                    report(AgentStatus.optionsApplied(recording), null);
+                }
             }
-            if (first) {
-                installStarted = true;
-                install(inst, agentJar, options);
-            } else if (installation == null) {
-                report("error: the agent is still installing; try again in a moment", null);
-                return;
-            } else if (options.record() != null) {
-                PeriodicEvents.emitNow(registry); // the new recording starts with the current picture
-            }
-            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
-            String what = first ? "installed in " + ms + " ms, woven " + installation.woven().size() + " methods"
-                    : "already installed, options applied";
-            report("ok: " + what + recording, null);
         } catch (Throwable t) {
-            if (installation == null) {
+            if (phase != Phase.INSTALLED) {
                 SocketBridge.uninstall();
                 LibraryCalls.uninstall();
             }
-            report("error: " + t, "agent not started: " + t);
+            report(AgentStatus.failed(t.toString()), "agent not started: " + t);
         }
     }
 
-    private static void installInBackground(Instrumentation inst, File agentJar, AgentOptions options) {
-        synchronized (AgentRuntime.class) {
+    private void installInBackground(Instrumentation inst, File agentJar, AgentOptions options) {
+        synchronized (this) {
             try {
                 long begin = System.nanoTime();
                 install(inst, agentJar, options);
-                report("ok: installed in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin)
-                        + " ms in the background, woven " + installation.woven().size() + " methods", null);
+                report(AgentStatus.installedInBackground(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin),
+                        installation.woven().size()), null);
             } catch (Throwable t) {
                 SocketBridge.uninstall();
                 LibraryCalls.uninstall();
-                log("agent not started: " + t);
+                report(AgentStatus.failed(t.toString()), "agent not started: " + t);
             }
         }
     }
 
-    private static void install(Instrumentation inst, File agentJar, AgentOptions options) throws Exception {
+    private void install(Instrumentation inst, File agentJar, AgentOptions options) throws Exception {
         instrumentation = inst;
         JfrEventSink sink = new JfrEventSink();
         ConnectionRegistry r = new ConnectionRegistry(sink, options.maxConnections());
@@ -120,11 +136,12 @@ public final class AgentRuntime {
         // Every event class is registered, and so initialized, here, before any other thread can
         // reach one: an application thread initializing an event class while JFR registers it from
         // this thread deadlocks (seen on JDK 17 with the weaving in the background).
-        PeriodicEvents.register(r, hostView(), AgentRuntime::droppedTotal);
+        PeriodicEvents.register(r, hostView(), this::droppedTotal);
         startKernelView(r, options);
         SocketBridge.install(r);
         LibraryCalls.install(r);
         installation = Installer.install(inst, agentJar, AgentRuntime::log);
+        phase = Phase.INSTALLED;
         if (installation.wovenEvery("setSoLinger") && installation.wovenEvery("setOption")) {
             SocketBridge.lingerSettersWoven(System.nanoTime());
         }
@@ -150,8 +167,12 @@ public final class AgentRuntime {
                 s.setPaused(!wanted);
             }
         });
-        housekeeping = startHousekeeping(r);
-        Runtime.getRuntime().addShutdownHook(new Thread(AgentRuntime::reportDropped, "tcpstate-exit-report"));
+        housekeeping = daemon("tcpstate-housekeeping", () -> housekeep(r));
+        housekeeping.start();
+        if (!exitReportHooked) {
+            Runtime.getRuntime().addShutdownHook(daemon("tcpstate-exit-report", this::reportDropped));
+            exitReportHooked = true;
+        }
     }
 
     /**
@@ -159,7 +180,7 @@ public final class AgentRuntime {
      * Without it (kernelInterval=off, or no /proc), TIME_WAIT after an active close is recorded as
      * EXPECTED.
      */
-    private static void startKernelView(ConnectionRegistry r, AgentOptions options) {
+    private void startKernelView(ConnectionRegistry r, AgentOptions options) {
         KernelReconciler reconciler = new KernelReconciler(r);
         reconciler.setOwnInodes(inode -> {
             KernelSampler s = sampler;
@@ -196,32 +217,30 @@ public final class AgentRuntime {
         };
     }
 
-    private static void runCommand(AgentOptions options) throws Exception {
+    private void runCommand(AgentOptions options) throws Exception {
         switch (options.command()) {
-            case "dump":
+            case "dump" -> {
                 if (options.file() == null) {
-                    report("error: dump needs file=<path>", null);
+                    report(AgentStatus.failed("dump needs file=<path>"), null);
                     return;
                 }
                 PeriodicEvents.emitNow(registry);
                 Path written = Recordings.dump(options.file());
-                report(written == null ? "error: no tcpstate recording is running in this JVM (attach with --record)"
-                        : "ok: recording written to " + written, null);
-                return;
-            case "stop":
-                stop();
-                return;
-            default:
-                report(installation == null ? "ok: not installed"
-                        : "ok: installed, woven " + installation.woven().size() + " methods, tracking "
-                                + registry.size() + " connections", null);
+                report(written == null
+                        ? AgentStatus.failed("no tcpstate recording is running in this JVM (attach with --record)")
+                        : AgentStatus.dumped(written.toString()), null);
+            }
+            case "stop" -> stop();
+            default -> report(phase == Phase.INSTALLED
+                    ? AgentStatus.running(installation.woven().size(), registry.size())
+                    : AgentStatus.notInstalled(), null);
         }
     }
 
     /** Undoes the weaving, stops the housekeeping and our recording: the JVM is as before the attach. */
-    private static void stop() {
-        if (installation == null) {
-            report("ok: not installed, nothing to stop", null);
+    private void stop() {
+        if (phase != Phase.INSTALLED) {
+            report(AgentStatus.nothingToStop(), null);
             return;
         }
         PeriodicEvents.emitNow(registry);
@@ -232,38 +251,40 @@ public final class AgentRuntime {
         Installer.forgetWoven();
         SocketBridge.lingerSettersUnwoven();
         housekeeping.interrupt();
-        if (sampler != null) {
-            sampler.stop();
+        KernelSampler s = sampler;
+        if (s != null) {
+            s.stop();
             sampler = null;
         }
         Path written = Recordings.stop();
         installation = null;
-        installStarted = false;
         registry = null;
-        report("ok: stopped, original classes " + (restored ? "restored" : "NOT restored")
-                + (written != null ? ", recording written to " + written : ""), null);
+        phase = Phase.NOT_INSTALLED;
+        report(AgentStatus.stopped(restored, written == null ? null : written.toString()), null);
     }
 
-    private static Thread startHousekeeping(ConnectionRegistry r) {
-        Thread t = new Thread(() -> {
-            while (true) {
-                try {
-                    TimeUnit.SECONDS.sleep(1);
-                    r.expire(System.nanoTime());
-                } catch (InterruptedException e) {
-                    return;
-                } catch (Throwable ignored) {
-                    // keep going: housekeeping must not die on one bad connection
-                }
+    private static void housekeep(ConnectionRegistry r) {
+        while (true) {
+            try {
+                TimeUnit.SECONDS.sleep(1);
+                r.expire(System.nanoTime());
+            } catch (InterruptedException e) {
+                return;
+            } catch (Throwable ignored) {
+                // keep going: housekeeping must not die on one bad connection
             }
-        }, "tcpstate-housekeeping");
+        }
+    }
+
+    /** Every thread the agent starts: named, and never keeping the JVM alive. */
+    private static Thread daemon(String name, Runnable body) {
+        Thread t = new Thread(body, name);
         t.setDaemon(true);
-        t.start();
         return t;
     }
 
     /** Observations lost to failures inside the agent: bridge and registry, event commits, kernel samples. */
-    static long droppedTotal() {
+    private long droppedTotal() {
         JfrEventSink sink = eventSink;
         KernelSampler s = sampler;
         return SocketBridge.droppedCount() + LibraryCalls.droppedCount() + (sink == null ? 0 : sink.failures())
@@ -271,7 +292,7 @@ public final class AgentRuntime {
     }
 
     /** Said once, at exit, and only when something was lost. */
-    private static void reportDropped() {
+    private void reportDropped() {
         JfrEventSink sink = eventSink;
         KernelSampler s = sampler;
         long bridge = SocketBridge.droppedCount() + LibraryCalls.droppedCount();
@@ -284,17 +305,9 @@ public final class AgentRuntime {
         }
     }
 
-    public static synchronized ConnectionRegistry registry() {
-        return registry;
-    }
-
     /** Leaves the outcome for the attach command line and, for errors, says it once on stderr. */
-    private static void report(String status, String stderrLine) {
-        try {
-            System.setProperty(STATUS_PROPERTY, status);
-        } catch (Throwable ignored) {
-            // a security manager may refuse: the attach command line then reports "no status"
-        }
+    private static void report(AgentStatus status, String stderrLine) {
+        status.publish();
         if (stderrLine != null) {
             log(stderrLine);
         }

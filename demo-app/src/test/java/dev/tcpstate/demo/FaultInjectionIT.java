@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tcpstate.testsupport.Artifacts;
+import dev.tcpstate.testsupport.ChildJvm;
+import dev.tcpstate.testsupport.Exited;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -27,27 +27,9 @@ class FaultInjectionIT {
     @TempDir
     Path dir;
 
-    record Run(int exitCode, String stdout, String stderr) {
-    }
-
-    static Run run(List<String> jvmArgs, String scenario) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmArgs);
-        command.addAll(List.of("-jar", System.getProperty("tcpstate.demo.jar"), scenario, "--hold", "1s"));
-        Path out = Files.createTempFile("demo", ".out");
-        Path err = Files.createTempFile("demo", ".err");
-        try {
-            Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("demo did not finish: " + command);
-            }
-            return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
+    /** A scenario of the demo jar, run by {@code jvm}. */
+    static Exited run(ChildJvm jvm, String scenario) throws IOException, InterruptedException {
+        return jvm.jar(Artifacts.demoJar(), scenario, "--hold", "1s").run();
     }
 
     /** What the application itself reports: its headlines and results, with numbers that vary by run masked. */
@@ -61,9 +43,9 @@ class FaultInjectionIT {
     @ValueSource(strings = {"close-wait-leak", "time-wait-storm", "half-close", "reset-on-close", "healthy", "nio",
         "virtual-threads"})
     void everyScenarioBehavesTheSameWhileTheAgentFailsAtRandom(String scenario) throws Exception {
-        Run plain = run(List.of(), scenario);
-        Run faulty = run(List.of("-Dtcpstate.faultInjection=0.3", "-javaagent:" + System.getProperty("tcpstate.agent.jar")
-                + "=record=" + dir.resolve(scenario + ".jfr") + ",kernelInterval=200ms"), scenario);
+        Exited plain = run(ChildJvm.java(), scenario);
+        Exited faulty = run(ChildJvm.java().jvmArgs("-Dtcpstate.faultInjection=0.3")
+                .agent("record=" + dir.resolve(scenario + ".jfr") + ",kernelInterval=200ms"), scenario);
         assertEquals(plain.exitCode(), faulty.exitCode(), faulty.stderr());
         assertEquals(0, faulty.exitCode(), faulty.stderr());
         assertEquals(outcome(plain.stdout()), outcome(faulty.stdout()));

@@ -4,6 +4,7 @@ import com.sun.tools.attach.AgentLoadException;
 import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
+import dev.tcpstate.agent.AgentStatus;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URISyntaxException;
@@ -30,7 +31,6 @@ public final class AttachCli implements Callable<Integer> {
 
     static final int USAGE = 2;
     static final int REFUSED = 3;
-    private static final String STATUS_PROPERTY = "tcpstate.agent.status";
 
     /** One clear line for the user, then the exit code. */
     static final class Failure extends Exception {
@@ -207,14 +207,18 @@ public final class AttachCli implements Callable<Integer> {
             } catch (com.sun.tools.attach.AgentInitializationException e) {
                 throw new Failure(REFUSED, "the agent failed to start in process " + pid + ": " + e.getMessage());
             }
-            String status = vm.getSystemProperties().getProperty(STATUS_PROPERTY);
-            if (status == null) {
-                throw new Failure(REFUSED, "the agent gave no status in process " + pid);
+            AgentStatus status;
+            try {
+                status = AgentStatus.in(vm.getSystemProperties())
+                        .orElseThrow(() -> new Failure(REFUSED, "the agent gave no status in process " + pid));
+            } catch (IllegalArgumentException e) {
+                throw new Failure(REFUSED, "the agent in process " + pid + " is of another version (" + e.getMessage()
+                        + ")");
             }
-            if (status.startsWith("error: ")) {
-                throw new Failure(USAGE, status.substring("error: ".length()));
+            if (status.failed()) {
+                throw new Failure(USAGE, status.describe());
             }
-            return status.startsWith("ok: ") ? status.substring(4) : status;
+            return status.describe();
         } catch (IOException e) {
             throw new Failure(REFUSED, "lost the connection to process " + pid + ": " + e.getMessage());
         } finally {

@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.tcpstate.agent.it.ChildJvm;
 import dev.tcpstate.agent.it.Recorded;
 import dev.tcpstate.agent.it.Recorded.Change;
+import dev.tcpstate.testsupport.Artifacts;
+import dev.tcpstate.testsupport.ChildJvm;
+import dev.tcpstate.testsupport.Exited;
+import dev.tcpstate.testsupport.Running;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the test and the other installed one (17 and 25 attach to each other), and every refusal.
  */
 class AttachIT {
+    private static final Duration WAIT = Duration.ofSeconds(60);
 
     @TempDir
     Path dir;
@@ -38,7 +43,7 @@ class AttachIT {
     }
 
     static Jdk current() {
-        return new Jdk(ChildJvm.javaExecutable(), Runtime.version().feature());
+        return new Jdk(ChildJvm.javaExecutable(), ChildJvm.featureVersion());
     }
 
     /** This JDK and every other one installed at the usual places. */
@@ -72,34 +77,20 @@ class AttachIT {
         return null;
     }
 
-    static LiveJvm target(Jdk jdk, String... extra) throws IOException {
+    static Running target(Jdk jdk, String... extra) throws IOException {
         List<String> args = new ArrayList<>(List.of(extra));
         if (jdk.feature() >= 21) {
             args.add("-XX:+EnableDynamicAgentLoading"); // what the README tells users: no JEP 451 warning
         }
-        return LiveJvm.start(jdk.java(), args, ChildJvm.testClasses(), HoldingApp.class.getName());
+        return ChildJvm.at(jdk.java()).jvmArgs(args).main(HoldingApp.class).start();
     }
 
     /** The attach command line, run by the test's own JDK. */
-    static ChildJvm cli(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(ChildJvm.javaExecutable(), "-jar", ChildJvm.agentJar().toString()));
-        command.addAll(List.of(args));
-        Path out = Files.createTempFile("cli", ".out");
-        Path err = Files.createTempFile("cli", ".err");
-        try {
-            Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("cli did not finish: " + command);
-            }
-            return new ChildJvm(p.exitValue(), Files.readString(out), Files.readString(err));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
+    static Exited cli(String... args) throws IOException, InterruptedException {
+        return ChildJvm.java().jar(Artifacts.agentJar(), args).run(WAIT);
     }
 
-    static void assertOneLineError(ChildJvm run, int exitCode, String contains) {
+    static void assertOneLineError(Exited run, int exitCode, String contains) {
         assertEquals(exitCode, run.exitCode(), run.stderr());
         List<String> lines = run.stderr().lines().toList();
         assertEquals(1, lines.size(), run.stderr());
@@ -118,43 +109,44 @@ class AttachIT {
         Path userRecording = dir.resolve("user.jfr");
         Path first = dir.resolve("first.jfr");
         Path second = dir.resolve("second.jfr");
-        try (LiveJvm app = target(jdk, "-XX:StartFlightRecording=filename=" + userRecording)) {
-            String[] ready = app.await("READY").split(" ");
+        try (Running app = target(jdk, "-XX:StartFlightRecording=filename=" + userRecording)) {
+            String[] ready = app.nextLine("READY", WAIT).split(" ");
             int idlePort = Integer.parseInt(ready[2]);
             String pid = String.valueOf(app.pid());
 
-            ChildJvm attach = cli("attach", pid, "--record", first.toString(), "--kernel-interval", "200ms");
+            Exited attach = cli("attach", pid, "--record", first.toString(), "--kernel-interval", "200ms");
             assertEquals(0, attach.exitCode(), attach.stderr());
             assertTrue(attach.stdout().matches("(?s)attached to " + pid + " in \\d+ ms: installed in \\d+ ms, woven \\d+ "
                     + "methods, recording to .*"), attach.stdout());
             System.out.println("[" + jdk + "] " + attach.stdout().trim());
             String wovenBefore = cli("status", pid).stdout();
 
-            ChildJvm again = cli("attach", pid, "--record", second.toString());
+            Exited again = cli("attach", pid, "--record", second.toString());
             assertEquals(0, again.exitCode(), again.stderr());
             assertTrue(again.stdout().contains("already installed, options applied"), again.stdout());
             assertEquals(wovenBefore.replaceAll("tracking \\d+", ""), cli("status", pid).stdout()
                     .replaceAll("tracking \\d+", ""), "a second attach weaves nothing more");
 
             app.send("cycle");
-            int tracked = Integer.parseInt(app.await("cycle").split(" ")[1]);
+            int tracked = Integer.parseInt(app.nextLine("cycle", WAIT).split(" ")[1]);
             TimeUnit.MILLISECONDS.sleep(600);
-            ChildJvm stop = cli("stop", pid);
+            Exited stop = cli("stop", pid);
             assertEquals(0, stop.exitCode(), stop.stderr());
             assertTrue(stop.stdout().contains("original classes restored"), stop.stdout());
             assertTrue(cli("status", pid).stdout().contains("not installed"));
 
             app.send("cycle");
-            int untracked = Integer.parseInt(app.await("cycle").split(" ")[1]);
+            int untracked = Integer.parseInt(app.nextLine("cycle", WAIT).split(" ")[1]);
 
-            ChildJvm reattach = cli("attach", pid, "--kernel-interval", "off");
+            Exited reattach = cli("attach", pid, "--kernel-interval", "off");
             assertEquals(0, reattach.exitCode(), reattach.stderr());
             assertTrue(reattach.stdout().contains("installed in"), reattach.stdout());
             app.send("cycle");
-            int retracked = Integer.parseInt(app.await("cycle").split(" ")[1]);
+            int retracked = Integer.parseInt(app.nextLine("cycle", WAIT).split(" ")[1]);
             app.send("quit");
-            assertEquals(0, app.waitForExit(), app.stderr());
-            assertFalse(app.stderr().contains("Exception"), app.stderr());
+            Exited ended = app.finish(WAIT);
+            assertEquals(0, ended.exitCode(), ended.stderr());
+            assertFalse(ended.stderr().contains("Exception"), ended.stderr());
 
             Recorded att = Recorded.read(first);
             List<Change> preExisting = att.connections().values().stream()
@@ -175,21 +167,21 @@ class AttachIT {
 
     @Test
     void dumpWritesTheRecordingSoFarAndSaysWhenThereIsNone() throws Exception {
-        try (LiveJvm app = target(current())) {
-            app.await("READY");
+        try (Running app = target(current())) {
+            app.nextLine("READY", WAIT);
             String pid = String.valueOf(app.pid());
-            ChildJvm none = cli("attach", pid);
+            Exited none = cli("attach", pid);
             assertEquals(0, none.exitCode(), none.stderr());
             assertOneLineError(cli("dump", pid, dir.resolve("x.jfr").toString()), 2, "no tcpstate recording is running");
             assertEquals(0, cli("attach", pid, "--record", dir.resolve("r.jfr").toString()).exitCode());
             app.send("cycle");
-            app.await("cycle");
-            ChildJvm dump = cli("dump", pid, dir.resolve("d.jfr").toString());
+            app.nextLine("cycle", WAIT);
+            Exited dump = cli("dump", pid, dir.resolve("d.jfr").toString());
             assertEquals(0, dump.exitCode(), dump.stderr());
             assertTrue(Files.size(dir.resolve("d.jfr")) > 0);
             assertTrue(Recorded.read(dir.resolve("d.jfr")).connections().size() >= 1);
             app.send("quit");
-            assertEquals(0, app.waitForExit());
+            assertEquals(0, app.finish(WAIT).exitCode());
         }
     }
 
@@ -210,9 +202,8 @@ class AttachIT {
 
     @Test
     void aJvmWithTheAttachMechanismOffIsRefused() throws Exception {
-        try (LiveJvm app = LiveJvm.start(ChildJvm.javaExecutable(), List.of("-XX:+DisableAttachMechanism"),
-                ChildJvm.testClasses(), HoldingApp.class.getName())) {
-            app.await("READY");
+        try (Running app = ChildJvm.java().jvmArgs("-XX:+DisableAttachMechanism").main(HoldingApp.class).start()) {
+            app.nextLine("READY", WAIT);
             assertOneLineError(cli("attach", String.valueOf(app.pid())), 3, "attach mechanism is off");
         }
     }
@@ -221,9 +212,9 @@ class AttachIT {
     void aJvmThatRefusesDynamicAgentsIsRefusedWithTheWayOut() throws Exception {
         Jdk modern = targets().filter(j -> j.feature() >= 21).findFirst().orElse(null);
         assumeTrue(modern != null, "no JDK 21+ installed: -XX:-EnableDynamicAgentLoading does not exist before 21");
-        try (LiveJvm app = LiveJvm.start(modern.java(), List.of("-XX:-EnableDynamicAgentLoading"),
-                ChildJvm.testClasses(), HoldingApp.class.getName())) {
-            app.await("READY");
+        try (Running app = ChildJvm.at(modern.java()).jvmArgs("-XX:-EnableDynamicAgentLoading").main(HoldingApp.class)
+                .start()) {
+            app.nextLine("READY", WAIT);
             assertOneLineError(cli("attach", String.valueOf(app.pid())), 3, "-XX:-EnableDynamicAgentLoading");
         }
     }
@@ -233,10 +224,10 @@ class AttachIT {
         boolean root = "root".equals(System.getProperty("user.name"));
         assumeTrue(root && Files.isExecutable(Path.of("/usr/sbin/runuser")),
                 "needs root and runuser to run the command line as another user");
-        try (LiveJvm app = target(current())) {
-            app.await("READY");
+        try (Running app = target(current())) {
+            app.nextLine("READY", WAIT);
             Path jar = dir.resolve("agent.jar");
-            Files.copy(ChildJvm.agentJar(), jar);
+            Files.copy(Artifacts.agentJar(), jar);
             dir.toFile().setExecutable(true, false);
             jar.toFile().setReadable(true, false);
             Process p = new ProcessBuilder("/usr/sbin/runuser", "-u", "nobody", "--", ChildJvm.javaExecutable(),
@@ -258,9 +249,9 @@ class AttachIT {
 
     @Test
     void listShowsRunningJvmsWithTheirMainClass() throws Exception {
-        try (LiveJvm app = target(current())) {
-            app.await("READY");
-            ChildJvm list = cli("list");
+        try (Running app = target(current())) {
+            app.nextLine("READY", WAIT);
+            Exited list = cli("list");
             assertEquals(0, list.exitCode(), list.stderr());
             assertTrue(list.stdout().contains(app.pid() + " " + HoldingApp.class.getName()), list.stdout());
         }

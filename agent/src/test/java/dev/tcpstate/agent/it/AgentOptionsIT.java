@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tcpstate.testsupport.ChildJvm;
+import dev.tcpstate.testsupport.Exited;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,8 +19,7 @@ class AgentOptionsIT {
 
     @Test
     void unknownOptionIsOneLineOnStderrAndTheApplicationStillRuns() throws Exception {
-        ChildJvm run = ChildJvm.run(List.of("-javaagent:" + ChildJvm.agentJar() + "=bogus=1"),
-                Scenarios.class.getName(), "active-close");
+        Exited run = ChildJvm.java().agent("bogus=1").main(Scenarios.class, "active-close").run();
         assertEquals(0, run.exitCode());
         assertTrue(run.stdout().contains("active-close: server got ping, then -1"), run.stdout());
         List<String> ours = run.stderr().lines().filter(l -> l.startsWith("tcpstate:")).toList();
@@ -30,8 +31,8 @@ class AgentOptionsIT {
     @Test
     void eventsAppearInARecordingTheUserStartsWithoutRecordOption() throws Exception {
         Path jfr = dir.resolve("user.jfr");
-        ChildJvm run = ChildJvm.run(List.of("-javaagent:" + ChildJvm.agentJar() + "=kernelInterval=off,install=sync",
-                "-XX:StartFlightRecording=filename=" + jfr), Scenarios.class.getName(), "active-close");
+        Exited run = ChildJvm.java().agent("kernelInterval=off,install=sync").jvmArgs("-XX:StartFlightRecording=filename="
+                + jfr).main(Scenarios.class, "active-close").run();
         assertEquals(0, run.exitCode(), run.stderr());
         Recorded recorded = Recorded.read(jfr);
         List<String> toStates = recorded.connections().values().stream()
@@ -42,8 +43,8 @@ class AgentOptionsIT {
     @Test
     void withoutRecordTheAgentWeavesInTheBackgroundAndThenTracks() throws Exception {
         Path jfr = dir.resolve("async.jfr");
-        ChildJvm run = ChildJvm.run(List.of("-javaagent:" + ChildJvm.agentJar() + "=kernelInterval=off,verbose=true",
-                "-XX:StartFlightRecording=filename=" + jfr), Scenarios.class.getName(), "pause", "active-close");
+        Exited run = ChildJvm.java().agent("kernelInterval=off,verbose=true").jvmArgs("-XX:StartFlightRecording=filename="
+                + jfr).main(Scenarios.class, "pause", "active-close").run();
         assertEquals(0, run.exitCode(), run.stderr());
         assertTrue(run.stderr().contains("tcpstate: woven java.net.Socket#connect"), run.stderr());
         List<String> toStates = Recorded.read(jfr).connections().values().stream()
@@ -53,8 +54,8 @@ class AgentOptionsIT {
 
     @Test
     void percentPInTheRecordingNameIsThePidSoForkedTestJvmsDoNotOverwriteEachOther() throws Exception {
-        ChildJvm run = ChildJvm.run(List.of("-javaagent:" + ChildJvm.agentJar() + "=record=" + dir.resolve("fork-%p.jfr")
-                + ",kernelInterval=off"), Scenarios.class.getName(), "refused");
+        Exited run = ChildJvm.java().agent("record=" + dir.resolve("fork-%p.jfr") + ",kernelInterval=off")
+                .main(Scenarios.class, "refused").run();
         assertEquals(0, run.exitCode(), run.stderr());
         try (var files = java.nio.file.Files.list(dir)) {
             List<String> names = files.map(p -> p.getFileName().toString()).toList();
@@ -70,9 +71,8 @@ class AgentOptionsIT {
     @Test
     void anApplicationBusyWithSocketsWhileTheAgentInstallsNeverDeadlocks() throws Exception {
         for (int run = 0; run < 3; run++) {
-            ChildJvm child = ChildJvm.run(List.of("-javaagent:" + ChildJvm.agentJar(),
-                    "-XX:StartFlightRecording=filename=" + dir.resolve("busy-" + run + ".jfr")),
-                    Scenarios.class.getName(), "busy");
+            Exited child = ChildJvm.java().agent("").jvmArgs("-XX:StartFlightRecording=filename="
+                    + dir.resolve("busy-" + run + ".jfr")).main(Scenarios.class, "busy").run();
             assertEquals(0, child.exitCode(), child.stderr());
             assertTrue(child.stdout().contains("busy: cycled"), child.stdout());
         }
@@ -80,8 +80,7 @@ class AgentOptionsIT {
 
     @Test
     void badDurationIsRejectedWithItsUnitHint() throws Exception {
-        ChildJvm run = ChildJvm.run(List.of("-javaagent:" + ChildJvm.agentJar() + "=kernelInterval=fast"),
-                Scenarios.class.getName(), "refused");
+        Exited run = ChildJvm.java().agent("kernelInterval=fast").main(Scenarios.class, "refused").run();
         assertEquals(0, run.exitCode());
         assertTrue(run.stderr().contains("tcpstate: agent not started: kernelInterval must be a number with ms, s or m"),
                 run.stderr());

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tcpstate.agent.instrument.Hook;
 import dev.tcpstate.agent.instrument.Installer;
 import dev.tcpstate.agent.it.Recorded.Change;
+import dev.tcpstate.testsupport.ChildJvm;
+import dev.tcpstate.testsupport.Exited;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -29,18 +31,17 @@ class AgentSocketStatesIT {
     @TempDir
     static Path dir;
 
-    static ChildJvm withAgent;
-    static ChildJvm withoutAgent;
+    static Exited withAgent;
+    static Exited withoutAgent;
     static Recorded recorded;
     static final Map<String, Integer> PORTS = new HashMap<>();
 
     @BeforeAll
     static void runScenarios() throws Exception {
         Path jfr = dir.resolve("scenarios.jfr");
-        withAgent = ChildJvm.run(List.of("-javaagent:" + ChildJvm.agentJar() + "=record=" + jfr
-                + ",kernelInterval=off,verbose=true"), Scenarios.class.getName());
+        withAgent = ChildJvm.java().agent("record=" + jfr + ",kernelInterval=off,verbose=true").main(Scenarios.class).run();
         assertEquals(0, withAgent.exitCode(), withAgent.stderr());
-        withoutAgent = ChildJvm.run(List.of(), Scenarios.class.getName());
+        withoutAgent = ChildJvm.java().main(Scenarios.class).run();
         assertEquals(0, withoutAgent.exitCode(), withoutAgent.stderr());
         Matcher m = Pattern.compile("scenario (\\S+) port (\\d+)").matcher(withAgent.stderr());
         while (m.find()) {

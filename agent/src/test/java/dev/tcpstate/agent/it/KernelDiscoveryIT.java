@@ -6,8 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.tools.attach.VirtualMachine;
+import dev.tcpstate.agent.AgentStatus;
 import dev.tcpstate.agent.it.Recorded.Change;
 import dev.tcpstate.agent.loopback.SsTable;
+import dev.tcpstate.testsupport.Artifacts;
+import dev.tcpstate.testsupport.ChildJvm;
+import dev.tcpstate.testsupport.Exited;
+import dev.tcpstate.testsupport.Running;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,8 +46,8 @@ class KernelDiscoveryIT {
 
     static HeldInChild held;
     static List<SsTable.Row> ss;
-    static String status;
-    static ChildJvm exited;
+    static AgentStatus status;
+    static Exited exited;
     static Recorded recorded;
 
     @BeforeAll
@@ -55,14 +60,14 @@ class KernelDiscoveryIT {
         Path jfr = dir.resolve("discovered.jfr");
         // JDK 21+ warns about an agent loaded into a running JVM (JEP 451) unless the JVM allows it up front
         List<String> jvmArgs = ChildJvm.featureVersion() >= 21 ? List.of("-XX:+EnableDynamicAgentLoading") : List.of();
-        try (ChildJvm.Interactive child = ChildJvm.start(jvmArgs, KernelStateHolder.class.getName())) {
+        try (Running child = ChildJvm.java().jvmArgs(jvmArgs).main(KernelStateHolder.class).start()) {
             child.awaitLine("READY", WAIT);
             held = HeldInChild.parse(child.stdout());
             List<SsTable.Row> settled = held.awaitSsShowsEveryState(Duration.ofSeconds(30));
             VirtualMachine vm = VirtualMachine.attach(String.valueOf(child.pid()));
             try {
-                vm.loadAgent(ChildJvm.agentJar().toString(), "record=" + jfr + ",kernelInterval=200ms");
-                status = vm.getSystemProperties().getProperty("tcpstate.agent.status");
+                vm.loadAgent(Artifacts.agentJar().toString(), "record=" + jfr + ",kernelInterval=200ms");
+                status = AgentStatus.in(vm.getSystemProperties()).orElse(null);
             } finally {
                 vm.detach();
             }
@@ -81,7 +86,7 @@ class KernelDiscoveryIT {
 
     @Test
     void theAgentLoadedIntoTheRunningJvmWithoutAWarning() {
-        assertTrue(status != null && status.startsWith("ok: installed"), status);
+        assertEquals(AgentStatus.Outcome.INSTALLED, status == null ? null : status.outcome(), String.valueOf(status));
         assertFalse(exited.stderr().contains("WARNING"), exited.stderr());
     }
 

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tcpstate.agent.it.Recorded.Change;
 import dev.tcpstate.agent.loopback.SsTable;
+import dev.tcpstate.testsupport.ChildJvm;
+import dev.tcpstate.testsupport.Exited;
+import dev.tcpstate.testsupport.Running;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,7 +55,7 @@ class KernelViewIT {
 
     /** One child run under the agent with one reader, and what the test saw of it. */
     record Run(String reader, HeldInChild held, List<SsTable.Row> ss, String synced, String periodicWait,
-            ChildJvm exited, Recorded recorded) {
+            Exited exited, Recorded recorded) {
     }
 
     static final Map<String, Run> RUNS = new HashMap<>();
@@ -76,9 +79,8 @@ class KernelViewIT {
         if (reader.equals("netlink")) {
             jvmArgs.add("--enable-native-access=ALL-UNNAMED");
         }
-        jvmArgs.add("-javaagent:" + ChildJvm.agentJar() + "=record=" + jfr + ",kernelInterval=" + INTERVAL.toMillis()
-                + "ms,kernelReader=" + reader);
-        try (ChildJvm.Interactive child = ChildJvm.start(jvmArgs, KernelStateHolder.class.getName(), "watch")) {
+        try (Running child = ChildJvm.java().jvmArgs(jvmArgs).agent("record=" + jfr + ",kernelInterval="
+                + INTERVAL.toMillis() + "ms,kernelReader=" + reader).main(KernelStateHolder.class, "watch").start()) {
             child.awaitLine("READY", WAIT);
             HeldInChild held = HeldInChild.parse(child.stdout());
             List<SsTable.Row> settled = held.awaitSsShowsEveryState(Duration.ofSeconds(30));
@@ -88,7 +90,7 @@ class KernelViewIT {
             assertEquals(HeldInChild.keys(settled), HeldInChild.keys(ss), "the held states are steady");
             String periodicWait = awaitPeriodicEventsOfTheIdleClient(child, held);
             child.send("exit");
-            ChildJvm exited = child.finish(WAIT);
+            Exited exited = child.finish(WAIT);
             assertEquals(0, exited.exitCode(), exited.stderr());
             assertTrue(Files.size(jfr) > 0, "recording written at exit");
             Run run = new Run(reader, held, ss, synced, periodicWait, exited, Recorded.read(jfr));
@@ -101,7 +103,7 @@ class KernelViewIT {
      * Lets a LingeringConnection for the idle client, and a StateSummary after it, be committed (the
      * child prints them as it sees them); their period is 5 s. Null when they came; else why not.
      */
-    static String awaitPeriodicEventsOfTheIdleClient(ChildJvm.Interactive child, HeldInChild held) throws Exception {
+    static String awaitPeriodicEventsOfTheIdleClient(Running child, HeldInChild held) throws Exception {
         String lingering = "lingering CLOSE_WAIT KERNEL " + held.idleClientPort() + " " + held.idlePoolPort();
         try {
             child.awaitLine(lingering, WAIT);

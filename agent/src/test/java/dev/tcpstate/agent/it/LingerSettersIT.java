@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tcpstate.agent.it.Recorded.Change;
+import dev.tcpstate.testsupport.ChildJvm;
+import dev.tcpstate.testsupport.Exited;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -27,8 +29,7 @@ class LingerSettersIT {
     @ValueSource(strings = {"linger-zero", "linger-zero-option", "nio-linger-zero"})
     void soLingerZeroSetByAnySetterMakesCloseAnAbort(String scenario) throws Exception {
         Path jfr = dir.resolve(scenario + ".jfr");
-        ChildJvm jvm = ChildJvm.run(List.of("-javaagent:" + ChildJvm.agentJar() + "=record=" + jfr
-                + ",kernelInterval=off"), Scenarios.class.getName(), scenario);
+        Exited jvm = ChildJvm.java().agent("record=" + jfr + ",kernelInterval=off").main(Scenarios.class, scenario).run();
         assertEquals(0, jvm.exitCode(), jvm.stderr());
         assertTrue(jvm.stdout().contains(scenario + ": server reset"), jvm.stdout());
         Matcher m = Pattern.compile("scenario \\S+ port (\\d+)").matcher(jvm.stderr());
@@ -47,8 +48,7 @@ class LingerSettersIT {
     @ValueSource(strings = {"unread-close", "active-close"})
     void withoutAnySetterCloseStillTellsUnreadInputFromAnOrderlyClose(String scenario) throws Exception {
         Path jfr = dir.resolve(scenario + ".jfr");
-        ChildJvm jvm = ChildJvm.run(List.of("-javaagent:" + ChildJvm.agentJar() + "=record=" + jfr
-                + ",kernelInterval=off"), Scenarios.class.getName(), scenario);
+        Exited jvm = ChildJvm.java().agent("record=" + jfr + ",kernelInterval=off").main(Scenarios.class, scenario).run();
         assertEquals(0, jvm.exitCode(), jvm.stderr());
         Matcher m = Pattern.compile("scenario \\S+ port (\\d+)").matcher(jvm.stderr());
         assertTrue(m.find(), jvm.stderr());

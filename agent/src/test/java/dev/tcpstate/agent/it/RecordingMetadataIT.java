@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tcpstate.testsupport.ChildJvm;
+import dev.tcpstate.testsupport.Exited;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,9 +39,9 @@ class RecordingMetadataIT {
         recording = dir.resolve("metadata.jfr");
         Path jfc = Path.of(System.getProperty("tcpstate.jfc", "target/tcpstate.jfc")).toAbsolutePath();
         assertTrue(Files.isRegularFile(jfc), "the settings file ships next to the agent jar: " + jfc);
-        ChildJvm run = ChildJvm.run(List.of("-XX:StartFlightRecording:settings=default,settings=" + jfc + ",filename="
-                + recording, "-javaagent:" + ChildJvm.agentJar() + "=install=sync,kernelInterval=200ms"),
-                Scenarios.class.getName(), "active-close", "pause", "pause", "active-close");
+        Exited run = ChildJvm.java().jvmArgs("-XX:StartFlightRecording:settings=default,settings=" + jfc + ",filename="
+                + recording).agent("install=sync,kernelInterval=200ms")
+                .main(Scenarios.class, "active-close", "pause", "pause", "active-close").run();
         assertEquals(0, run.exitCode(), run.stderr());
         try (RecordingFile file = new RecordingFile(recording)) {
             for (EventType t : file.readEventTypes()) {

@@ -3,8 +3,9 @@ package dev.tcpstate.agent.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tcpstate.agent.it.ChildJvm;
 import dev.tcpstate.agent.reliability.Timeline.Change;
+import dev.tcpstate.testsupport.ChildJvm;
+import dev.tcpstate.testsupport.Exited;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -72,8 +73,9 @@ class ConcurrentConnectionsIT {
         Path jfr = dir.resolve("concurrent.jfr");
         String agentOptions = "record=" + jfr + (options.isEmpty() ? "" : "," + options);
         long begin = System.nanoTime();
-        ChildJvm run = Launch.run(null, Duration.ofSeconds(150), List.of(Launch.agent(agentOptions)),
-                ConcurrentClients.class, String.valueOf(THREADS), String.valueOf(PER_THREAD));
+        Exited run = ChildJvm.java().agent(agentOptions)
+                .main(ConcurrentClients.class, String.valueOf(THREADS), String.valueOf(PER_THREAD))
+                .run(Duration.ofSeconds(150));
         long childMillis = (System.nanoTime() - begin) / 1_000_000;
         assertEquals(0, run.exitCode(), run.stderr());
         assertTrue(run.stdout().contains("failures 0"), run.stdout() + run.stderr());

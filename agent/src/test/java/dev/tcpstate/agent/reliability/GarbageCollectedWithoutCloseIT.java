@@ -3,8 +3,9 @@ package dev.tcpstate.agent.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tcpstate.agent.it.ChildJvm;
 import dev.tcpstate.agent.reliability.Timeline.Change;
+import dev.tcpstate.testsupport.ChildJvm;
+import dev.tcpstate.testsupport.Exited;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -39,8 +40,8 @@ class GarbageCollectedWithoutCloseIT {
 
     private void check(String options) throws Exception {
         Path jfr = dir.resolve("gc.jfr");
-        ChildJvm run = Launch.run(null, Duration.ofSeconds(60), List.of(Launch.agent("record=" + jfr + "," + options)),
-                UnclosedSockets.class, String.valueOf(N));
+        Exited run = ChildJvm.java().agent("record=" + jfr + "," + options).main(UnclosedSockets.class, String.valueOf(N))
+                .run(Duration.ofSeconds(60));
         assertEquals(0, run.exitCode(), run.stderr());
         assertTrue(run.stdout().contains("opened " + 2 * N + " without close, accepted " + 2 * N), run.stdout());
         int port = ConcurrentConnectionsIT.number(run.stdout(), "server-port (\\d+)");

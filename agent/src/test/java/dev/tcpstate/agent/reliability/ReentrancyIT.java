@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tcpstate.agent.it.ChildJvm;
 import dev.tcpstate.agent.reliability.Timeline.Change;
+import dev.tcpstate.testsupport.ChildJvm;
+import dev.tcpstate.testsupport.Exited;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,8 +29,8 @@ class ReentrancyIT {
     @Test
     void socketsUsedInsideAJfrPeriodicHookWorkAndAreRecorded() throws Exception {
         Path jfr = dir.resolve("periodic.jfr");
-        ChildJvm run = Launch.run(null, Duration.ofSeconds(60), List.of(Launch.agent("record=" + jfr)),
-                ReentrantApp.class, "periodic", "3");
+        Exited run = ChildJvm.java().agent("record=" + jfr).main(ReentrantApp.class, "periodic", "3")
+                .run(Duration.ofSeconds(60));
         assertEquals(0, run.exitCode(), run.stderr());
         assertTrue(run.stdout().contains("failures 0"), run.stdout() + run.stderr());
         int made = ConcurrentConnectionsIT.number(run.stdout(), "periodic hook connections (\\d+)");
@@ -53,8 +54,8 @@ class ReentrancyIT {
     @Test
     void aSocketUsedInAShutdownHookWorks() throws Exception {
         Path jfr = dir.resolve("shutdown.jfr");
-        ChildJvm run = Launch.run(null, Duration.ofSeconds(60), List.of(Launch.agent("record=" + jfr)),
-                ReentrantApp.class, "shutdown", "0");
+        Exited run = ChildJvm.java().agent("record=" + jfr).main(ReentrantApp.class, "shutdown", "0")
+                .run(Duration.ofSeconds(60));
         assertEquals(0, run.exitCode(), run.stderr());
         assertTrue(run.stdout().contains("main: hello"), run.stdout());
         assertTrue(run.stdout().contains("shutdown hook: bye"), run.stdout() + run.stderr());
@@ -69,8 +70,8 @@ class ReentrancyIT {
     @Test
     void theAgentsOwnActivityIsNeverRecorded() throws Exception {
         Path jfr = dir.resolve("own.jfr");
-        ChildJvm run = Launch.run(null, Duration.ofSeconds(60),
-                List.of(Launch.agent("record=" + jfr + ",kernelInterval=200ms")), ReentrantApp.class, "plain", "4");
+        Exited run = ChildJvm.java().agent("record=" + jfr + ",kernelInterval=200ms").main(ReentrantApp.class, "plain", "4")
+                .run(Duration.ofSeconds(60));
         assertEquals(0, run.exitCode(), run.stderr());
         int port = ConcurrentConnectionsIT.number(run.stdout(), "server-port (\\d+)");
 

@@ -3,11 +3,11 @@ package dev.tcpstate.agent.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tcpstate.agent.it.ChildJvm;
-import java.io.BufferedReader;
+import dev.tcpstate.testsupport.Artifacts;
+import dev.tcpstate.testsupport.ChildJvm;
+import dev.tcpstate.testsupport.Exited;
+import dev.tcpstate.testsupport.Running;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * next to its jar.
  */
 class SecurityIT {
+    private static final Duration WAIT = Duration.ofSeconds(60);
 
     @TempDir
     Path dir;
@@ -35,25 +36,24 @@ class SecurityIT {
     @Test
     void theAgentOpensNoListeningSocket() throws Exception {
         Path jfr = dir.resolve("quiet.jfr");
-        List<String> command = Launch.command(List.of(Launch.agent("record=" + jfr + ",kernelInterval=200ms")),
-                QuietApp.class.getName(), "idle", "8000");
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            assertEquals("ready", out.readLine(), "the child started");
+        Exited ended;
+        try (Running child = ChildJvm.java().agent("record=" + jfr + ",kernelInterval=200ms")
+                .main(QuietApp.class, "idle", "8000").start()) {
+            assertEquals("ready", child.nextLine("", WAIT), "the child started");
             Set<String> seen = new TreeSet<>();
             int looks = 0;
-            for (int look = 0; look < 3 && p.isAlive(); look++) {
+            for (int look = 0; look < 3; look++) {
                 TimeUnit.MILLISECONDS.sleep(1_000);
                 Set<Long> inodes;
                 String kinds;
                 try {
-                    inodes = socketInodes(p.pid());
+                    inodes = socketInodes(child.pid());
                     for (String table : List.of("tcp", "tcp6", "udp", "udp6", "raw", "raw6")) {
-                        for (String row : rowsOf(p.pid(), table, inodes)) {
+                        for (String row : rowsOf(child.pid(), table, inodes)) {
                             seen.add(table + ": " + row);
                         }
                     }
-                    kinds = kinds(p.pid(), inodes);
+                    kinds = kinds(child.pid(), inodes);
                 } catch (java.nio.file.NoSuchFileException exited) {
                     break;
                 }
@@ -63,13 +63,10 @@ class SecurityIT {
             }
             assertTrue(looks > 0, "looked at the child at least once while it ran");
             assertEquals(Set.of(), seen, "TCP/UDP sockets of a child that opens none");
-            assertEquals("done", out.readLine());
-        } finally {
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
+            assertEquals("done", child.nextLine("", WAIT));
+            ended = child.finish(WAIT);
         }
-        assertEquals(0, p.exitValue());
+        assertEquals(0, ended.exitCode(), ended.stderr());
     }
 
     @Test
@@ -78,10 +75,10 @@ class SecurityIT {
         Path out = Files.createDirectories(dir.resolve("out"));
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
         Path home = Files.createDirectories(dir.resolve("home"));
-        Path jarDir = ChildJvm.agentJar().getParent();
+        Path jarDir = Artifacts.agentJar().getParent();
         Set<String> besideJarBefore = names(jarDir);
-        ChildJvm run = Launch.run(work, Duration.ofSeconds(60), List.of(Launch.agent("record=" + out.resolve("x.jfr")),
-                "-Djava.io.tmpdir=" + tmp, "-Duser.home=" + home), QuietApp.class, "one", "1500");
+        Exited run = ChildJvm.java().in(work).agent("record=" + out.resolve("x.jfr"))
+                .jvmArgs("-Djava.io.tmpdir=" + tmp, "-Duser.home=" + home).main(QuietApp.class, "one", "1500").run(WAIT);
         assertEquals(0, run.exitCode(), run.stderr());
         List<String> inTmp = tree(tmp);
         System.out.printf("writes JDK %d: working dir %s, record dir %s, java.io.tmpdir %s, user.home %s%n",
@@ -102,8 +99,8 @@ class SecurityIT {
         Path work = Files.createDirectories(dir.resolve("work"));
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
         Path home = Files.createDirectories(dir.resolve("home"));
-        ChildJvm run = Launch.run(work, Duration.ofSeconds(60), List.of(Launch.agent(""),
-                "-Djava.io.tmpdir=" + tmp, "-Duser.home=" + home), QuietApp.class, "one", "1500");
+        Exited run = ChildJvm.java().in(work).agent("").jvmArgs("-Djava.io.tmpdir=" + tmp, "-Duser.home=" + home)
+                .main(QuietApp.class, "one", "1500").run(WAIT);
         assertEquals(0, run.exitCode(), run.stderr());
         System.out.printf("writes without record= JDK %d: working dir %s, java.io.tmpdir %s, user.home %s%n",
                 ChildJvm.featureVersion(), tree(work), tree(tmp), tree(home));

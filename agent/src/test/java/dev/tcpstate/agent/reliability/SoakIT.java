@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tcpstate.agent.it.ChildJvm;
+import dev.tcpstate.testsupport.ChildJvm;
+import dev.tcpstate.testsupport.Exited;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import jdk.jfr.consumer.RecordedEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -63,9 +63,8 @@ class SoakIT {
     private Soak soak(String options, long total, Duration limit) throws Exception {
         Path jfr = dir.resolve("soak.jfr");
         String agentOptions = "record=" + jfr + (options.isEmpty() ? "" : "," + options);
-        ChildJvm run = Launch.run(null, limit, List.of("-Xmx64m", Launch.agent(agentOptions)), SoakLoop.class,
-                String.valueOf(total), String.valueOf(LISTENERS), String.valueOf(CLIENT_THREADS),
-                String.valueOf(SETTLE_MILLIS));
+        Exited run = ChildJvm.java().jvmArgs("-Xmx64m").agent(agentOptions).main(SoakLoop.class, String.valueOf(total),
+                String.valueOf(LISTENERS), String.valueOf(CLIENT_THREADS), String.valueOf(SETTLE_MILLIS)).run(limit);
         assertFalse(run.stdout().contains("OutOfMemoryError") || run.stderr().contains("OutOfMemoryError"),
                 run.stderr());
         assertEquals(0, run.exitCode(), run.stdout() + run.stderr());

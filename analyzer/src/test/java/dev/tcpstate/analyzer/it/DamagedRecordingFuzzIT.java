@@ -6,21 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import dev.tcpstate.testsupport.Artifacts;
+import dev.tcpstate.testsupport.ChildJvm;
+import dev.tcpstate.testsupport.Exited;
 
 /**
  * A real recording of two chunks (two JVM runs, concatenated as JFR allows), truncated at many
@@ -47,9 +52,9 @@ class DamagedRecordingFuzzIT {
         System.arraycopy(second, 0, recording, first.length, second.length);
         chunkBoundary = first.length;
         Path whole = Files.write(dir.resolve("whole.jfr"), recording);
-        RealAgentIT.Result r = analyze(whole);
-        assertEquals(0, r.code(), r.err());
-        assertEquals("", r.err(), "the undamaged recording reads without warnings");
+        Exited r = analyze(whole);
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertEquals("", r.stderr(), "the undamaged recording reads without warnings");
     }
 
     record Variant(String name, byte[] bytes, boolean lostBytes) {
@@ -156,20 +161,15 @@ class DamagedRecordingFuzzIT {
     }
 
     private static Outcome run(Variant v, Path file) throws IOException, InterruptedException {
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        Process p = new ProcessBuilder(RealAgentIT.JAVA, "-Xmx256m", "-jar", RealAgentIT.ANALYZER, "report",
-                file.toString()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        boolean finished = p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        if (!finished) {
-            p.destroyForcibly().waitFor();
-        }
-        Outcome o = new Outcome(v, finished ? p.exitValue() : -1, Files.readString(out), Files.readString(err), !finished);
+        Optional<Exited> exited = ChildJvm.java().jvmArgs("-Xmx256m").jar(Artifacts.analyzerJar(), "report", file.toString())
+                .runWithin(Duration.ofSeconds(TIMEOUT_SECONDS));
+        Outcome o = exited.map(e -> new Outcome(v, e.exitCode(), e.stdout(), e.stderr(), false))
+                .orElse(new Outcome(v, -1, "", "", true));
         Files.delete(file);
         return o;
     }
 
-    private static RealAgentIT.Result analyze(Path file) throws Exception {
+    private static Exited analyze(Path file) throws Exception {
         return RealAgentIT.analyze("report", file.toString());
     }
 }

@@ -14,30 +14,29 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.tcpstate.testsupport.Artifacts;
+import dev.tcpstate.testsupport.ChildJvm;
+import dev.tcpstate.testsupport.Exited;
+
 /** The demo application's scenarios under the real agent with its kernel view on (the default). */
 class DemoScenariosIT {
-    static final String DEMO = System.getProperty("tcpstate.demo.jar");
-
     @TempDir
     Path dir;
 
     Path record(String scenario, String... options) throws Exception {
-        assertTrue(Files.isRegularFile(Path.of(DEMO)), "demo jar " + DEMO);
         Path jfr = dir.resolve(scenario + ".jfr");
-        List<String> cmd = new java.util.ArrayList<>(List.of(RealAgentIT.JAVA,
-                "-javaagent:" + RealAgentIT.AGENT + "=record=" + jfr, "-jar", DEMO, scenario));
-        cmd.addAll(List.of(options));
-        RealAgentIT.Result r = RealAgentIT.exec(cmd);
-        assertEquals(0, r.code(), r.out() + r.err());
+        Exited r = ChildJvm.java().agent("record=" + jfr).jar(Artifacts.demoJar(), scenario).args(options)
+                .run(RealAgentIT.LIMIT);
+        assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
         return jfr;
     }
 
     JsonNode report(Path jfr, String... options) throws Exception {
         List<String> args = new java.util.ArrayList<>(List.of("report", jfr.toString(), "--format", "json"));
         args.addAll(List.of(options));
-        RealAgentIT.Result r = RealAgentIT.analyze(args.toArray(String[]::new));
-        assertTrue(r.code() == 0 || r.code() == 1, r.err());
-        return new ObjectMapper().readTree(r.out());
+        Exited r = RealAgentIT.analyze(args.toArray(String[]::new));
+        assertTrue(r.exitCode() == 0 || r.exitCode() == 1, r.stderr());
+        return new ObjectMapper().readTree(r.stdout());
     }
 
     @Test
@@ -46,8 +45,8 @@ class DemoScenariosIT {
         // The pool never reads its idle connections: only the kernel view can see their CLOSE_WAIT. The
         // sampler keeps to 1% of a CPU, so on a host with tens of thousands of sockets (other test runs'
         // TIME_WAIT) it backs off beyond this scenario's length; then there is nothing to analyse.
-        RealAgentIT.Result timelines = RealAgentIT.analyze("connections", jfr.toString());
-        if (!timelines.out().contains(" KERNEL ")) {
+        Exited timelines = RealAgentIT.analyze("connections", jfr.toString());
+        if (!timelines.stdout().contains(" KERNEL ")) {
             String why = "the kernel view made no observation in " + jfr.getFileName() + " (host TCP sockets: "
                     + (Files.readAllLines(Path.of("/proc/net/tcp6")).size() + Files.readAllLines(Path.of("/proc/net/tcp")).size() - 2)
                     + "); the sampler backed off";
@@ -66,17 +65,17 @@ class DemoScenariosIT {
 
     @Test
     void theStormIsATimeWaitAccumulationWithDefaultThresholds() throws Exception {
-        RealAgentIT.Result r = RealAgentIT.analyze("report", record("time-wait-storm").toString(),
+        Exited r = RealAgentIT.analyze("report", record("time-wait-storm").toString(),
                 "--fail-on", "time-wait");
-        assertEquals(1, r.code(), r.out() + r.err());
-        assertTrue(r.out().contains("1000 connections to 127.0.0.1:"), r.out());
-        assertTrue(r.out().contains("closed at dev.tcpstate.demo.client.PerRequestClient.get:"), r.out());
+        assertEquals(1, r.exitCode(), r.stdout() + r.stderr());
+        assertTrue(r.stdout().contains("1000 connections to 127.0.0.1:"), r.stdout());
+        assertTrue(r.stdout().contains("closed at dev.tcpstate.demo.client.PerRequestClient.get:"), r.stdout());
     }
 
     @Test
     void theHealthyScenarioHasNoFindings() throws Exception {
-        RealAgentIT.Result r = RealAgentIT.analyze("report", record("healthy").toString(), "--fail-on", "all");
-        assertEquals(0, r.code(), r.out() + r.err());
-        assertTrue(r.out().contains("No findings."), r.out());
+        Exited r = RealAgentIT.analyze("report", record("healthy").toString(), "--fail-on", "all");
+        assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+        assertTrue(r.stdout().contains("No findings."), r.stdout());
     }
 }

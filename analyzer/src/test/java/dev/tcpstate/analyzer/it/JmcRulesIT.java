@@ -3,8 +3,10 @@ package dev.tcpstate.analyzer.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tcpstate.testsupport.Artifacts;
+import dev.tcpstate.testsupport.ChildJvm;
+import dev.tcpstate.testsupport.Exited;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,26 +35,24 @@ class JmcRulesIT {
 
     static Path record(String scenario, String... args) throws Exception {
         Path jfr = dir.resolve(scenario + ".jfr");
-        List<String> cmd = new ArrayList<>(List.of(RealAgentIT.JAVA, "-javaagent:" + RealAgentIT.AGENT + "=record=" + jfr
-                + ",kernelInterval=500ms", "-cp", System.getProperty("java.class.path"), RealAgentIT.SCENARIO, scenario));
-        cmd.addAll(List.of(args));
-        RealAgentIT.Result r = RealAgentIT.exec(cmd);
-        assertEquals(0, r.code(), r.out() + r.err());
+        Exited r = ChildJvm.java().agent("record=" + jfr + ",kernelInterval=500ms").testClasspath()
+                .main(RealAgentIT.SCENARIO, scenario).args(args).run(RealAgentIT.LIMIT);
+        assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
         return jfr;
     }
 
     /** Rule id to {severity, summary}, from JfrRulesReport's JSON (which JMC writes as almost-JSON). */
     static Map<String, String[]> rules(Path recording) throws Exception {
-        return rules(recording, RealAgentIT.ANALYZER);
+        return rules(recording, Artifacts.analyzerJar().toString());
     }
 
     static Map<String, String[]> rules(Path recording, String classpath) throws Exception {
-        RealAgentIT.Result r = RealAgentIT.exec(List.of(RealAgentIT.JAVA, "-cp", classpath,
-                "org.openjdk.jmc.flightrecorder.rules.report.JfrRulesReport", "-format", "json", recording.toString()));
-        assertEquals(0, r.code(), r.err());
+        Exited r = ChildJvm.java().classpath(classpath).main("org.openjdk.jmc.flightrecorder.rules.report.JfrRulesReport",
+                "-format", "json", recording.toString()).run(RealAgentIT.LIMIT);
+        assertEquals(0, r.exitCode(), r.stderr());
         Map<String, String[]> rules = new LinkedHashMap<>();
         Matcher m = Pattern.compile("\"id\": \"([^\"]+)\",\\s*\"name\": \"[^\"]*\",\\s*\"severity\": \"([^\"]+)\","
-                + "\\s*\"score\": [^\\n]*\\n\\s*\"summary\": \"([^\\n]*)\",").matcher(r.out());
+                + "\\s*\"score\": [^\\n]*\\n\\s*\"summary\": \"([^\\n]*)\",").matcher(r.stdout());
         while (m.find()) {
             rules.put(m.group(1), new String[] {m.group(2), m.group(3)});
         }
@@ -79,7 +79,7 @@ class JmcRulesIT {
      */
     @Test
     void theJmcPluginJarRunsOnJmcsLibrariesAlone() throws Exception {
-        Path plugin = Path.of(RealAgentIT.ANALYZER).resolveSibling("tcpstate-jmc-plugin.jar");
+        Path plugin = Artifacts.analyzerJar().resolveSibling("tcpstate-jmc-plugin.jar");
         assertTrue(java.nio.file.Files.isRegularFile(plugin), plugin.toString());
         try (java.util.jar.JarFile jar = new java.util.jar.JarFile(plugin.toFile())) {
             java.util.jar.Attributes main = jar.getManifest().getMainAttributes();

@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,15 +18,17 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.tcpstate.testsupport.Artifacts;
+import dev.tcpstate.testsupport.ChildJvm;
+import dev.tcpstate.testsupport.Exited;
+
 /**
  * Recordings made by the real agent jar, of real loopback sockets ({@link LoopbackScenarios}), on
  * the JDK that runs this test, analysed by the real analyzer jar with {@code java -jar}.
  */
 class RealAgentIT {
-    static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    static final String AGENT = System.getProperty("tcpstate.agent.jar");
-    static final String ANALYZER = System.getProperty("tcpstate.analyzer.jar");
     static final String SCENARIO = LoopbackScenarios.class.getName();
+    static final Duration LIMIT = Duration.ofSeconds(180);
 
     @TempDir
     static Path dir;
@@ -39,8 +40,6 @@ class RealAgentIT {
 
     @BeforeAll
     static void record() throws Exception {
-        assertTrue(Files.isRegularFile(Path.of(AGENT)), "agent jar " + AGENT);
-        assertTrue(Files.isRegularFile(Path.of(ANALYZER)), "analyzer jar " + ANALYZER);
         closeWait = record("close-wait", "3", "1500");
         timeWait = record("time-wait", "300");
         reset = record("reset", "5");
@@ -53,48 +52,25 @@ class RealAgentIT {
     }
 
     static Path record(Path jfr, List<String> jvmOptions, String scenario, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(JAVA, "-javaagent:" + AGENT + "=record=" + jfr + ",kernelInterval=off"));
-        cmd.addAll(jvmOptions);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SCENARIO, scenario));
-        cmd.addAll(Arrays.asList(args));
-        Result r = exec(cmd);
-        assertEquals(0, r.code, r.out + r.err);
-        assertTrue(r.out.contains("done " + scenario), r.out);
+        Exited r = ChildJvm.java().agent("record=" + jfr + ",kernelInterval=off").jvmArgs(jvmOptions).testClasspath()
+                .main(SCENARIO, scenario).args(args).run(LIMIT);
+        assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+        assertTrue(r.stdout().contains("done " + scenario), r.stdout());
         assertTrue(Files.size(jfr) > 0, "no recording written");
         return jfr;
     }
 
-    record Result(int code, String out, String err) {
-    }
-
-    static Result analyze(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(JAVA, "-jar", ANALYZER));
-        cmd.addAll(Arrays.asList(args));
-        return exec(cmd);
-    }
-
-    static Result exec(List<String> cmd) throws IOException, InterruptedException {
-        Path out = Files.createTempFile("tcpstate-it-out", ".txt");
-        Path err = Files.createTempFile("tcpstate-it-err", ".txt");
-        try {
-            Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            if (!p.waitFor(180, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("did not finish: " + cmd);
-            }
-            return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
+    /** {@code java -jar tcpstate-analyzer.jar args}. */
+    static Exited analyze(String... args) throws Exception {
+        return ChildJvm.java().jar(Artifacts.analyzerJar(), args).run(LIMIT);
     }
 
     static JsonNode json(Path recording, String... options) throws Exception {
         List<String> args = new ArrayList<>(List.of("report", recording.toString(), "--format", "json"));
         args.addAll(Arrays.asList(options));
-        Result r = analyze(args.toArray(String[]::new));
-        assertTrue(r.code == 0 || r.code == 1, r.err);
-        return new ObjectMapper().readTree(r.out);
+        Exited r = analyze(args.toArray(String[]::new));
+        assertTrue(r.exitCode() == 0 || r.exitCode() == 1, r.stderr());
+        return new ObjectMapper().readTree(r.stdout());
     }
 
     static List<JsonNode> findings(JsonNode report, String type) {
@@ -109,12 +85,12 @@ class RealAgentIT {
 
     @Test
     void aCloseWaitLeakIsReportedAtTheCodeThatOpenedItAndFailsTheBuild() throws Exception {
-        Result r = analyze("report", closeWait.toString(), "--close-wait-threshold", "1s", "--fail-on", "close-wait");
-        assertEquals(1, r.code, r.out + r.err);
-        assertTrue(r.out.matches("(?s).*3 connections to 127\\.0\\.0\\.1:\\d+ held in CLOSE_WAIT for up to .*"), r.out);
-        assertTrue(r.out.contains("opened at " + SCENARIO + ".leakCloseWait:"), r.out);
-        assertTrue(r.out.contains("at " + SCENARIO + ".main:"), r.out);
-        assertFalse(r.out.contains("java.net.Socket"), "JDK frames are not the site");
+        Exited r = analyze("report", closeWait.toString(), "--close-wait-threshold", "1s", "--fail-on", "close-wait");
+        assertEquals(1, r.exitCode(), r.stdout() + r.stderr());
+        assertTrue(r.stdout().matches("(?s).*3 connections to 127\\.0\\.0\\.1:\\d+ held in CLOSE_WAIT for up to .*"), r.stdout());
+        assertTrue(r.stdout().contains("opened at " + SCENARIO + ".leakCloseWait:"), r.stdout());
+        assertTrue(r.stdout().contains("at " + SCENARIO + ".main:"), r.stdout());
+        assertFalse(r.stdout().contains("java.net.Socket"), "JDK frames are not the site");
 
         JsonNode f = findings(json(closeWait, "--close-wait-threshold", "1s"), "CLOSE_WAIT_LINGER").get(0);
         assertEquals(3, f.get("count").asInt());
@@ -129,7 +105,7 @@ class RealAgentIT {
 
     @Test
     void theDefaultThresholdIgnoresAShortCloseWait() throws Exception {
-        assertEquals(0, analyze("report", closeWait.toString(), "--fail-on", "close-wait").code);
+        assertEquals(0, analyze("report", closeWait.toString(), "--fail-on", "close-wait").exitCode());
     }
 
     @Test
@@ -166,39 +142,39 @@ class RealAgentIT {
 
     @Test
     void aHealthyRunHasNoFindingsAndPasses() throws Exception {
-        Result r = analyze("report", healthy.toString(), "--fail-on", "all");
-        assertEquals(0, r.code, r.out + r.err);
-        assertTrue(r.out.contains("No findings."), r.out);
-        Result junit = analyze("report", healthy.toString(), "--format", "junit");
-        assertTrue(junit.out.contains("failures=\"0\""), junit.out);
+        Exited r = analyze("report", healthy.toString(), "--fail-on", "all");
+        assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+        assertTrue(r.stdout().contains("No findings."), r.stdout());
+        Exited junit = analyze("report", healthy.toString(), "--format", "junit");
+        assertTrue(junit.stdout().contains("failures=\"0\""), junit.stdout());
     }
 
     @Test
     void severalRecordingsAreAnalysedTogether() throws Exception {
-        Result r = analyze("report", closeWait.toString(), timeWait.toString(), "--close-wait-threshold", "1s",
+        Exited r = analyze("report", closeWait.toString(), timeWait.toString(), "--close-wait-threshold", "1s",
                 "--time-wait-threshold", "100", "--fail-on", "close-wait,time-wait");
-        assertEquals(1, r.code, r.err);
-        assertTrue(r.out.startsWith("tcpstate report: 2 recordings"), r.out);
-        assertTrue(r.out.contains("CLOSE_WAIT_LINGER") && r.out.contains("TIME_WAIT_ACCUMULATION"), r.out);
+        assertEquals(1, r.exitCode(), r.stderr());
+        assertTrue(r.stdout().startsWith("tcpstate report: 2 recordings"), r.stdout());
+        assertTrue(r.stdout().contains("CLOSE_WAIT_LINGER") && r.stdout().contains("TIME_WAIT_ACCUMULATION"), r.stdout());
     }
 
     @Test
     void aTruncatedRealRecordingIsOneLineAndExitTwo() throws Exception {
         byte[] bytes = Files.readAllBytes(closeWait);
         Path cut = Files.write(dir.resolve("cut.jfr"), Arrays.copyOf(bytes, bytes.length - 1000));
-        Result r = analyze("report", cut.toString());
-        assertEquals(2, r.code, r.out + r.err);
-        assertEquals(1, r.err.lines().count(), r.err);
-        assertTrue(r.err.contains("damaged recording"), r.err);
-        assertEquals("", r.out);
+        Exited r = analyze("report", cut.toString());
+        assertEquals(2, r.exitCode(), r.stdout() + r.stderr());
+        assertEquals(1, r.stderr().lines().count(), r.stderr());
+        assertTrue(r.stderr().contains("damaged recording"), r.stderr());
+        assertEquals("", r.stdout());
     }
 
     @Test
     void connectionsShowsTheTimelineOfEachConnection() throws Exception {
-        Result r = analyze("connections", closeWait.toString(), "--state", "CLOSE_WAIT");
-        assertEquals(0, r.code, r.err);
-        assertTrue(r.out.contains("opened: Socket.connect at " + SCENARIO + ".leakCloseWait:"), r.out);
-        assertTrue(r.out.contains("CLOSE_WAIT"), r.out);
-        assertTrue(r.out.contains("still, at the end of the recording"), r.out);
+        Exited r = analyze("connections", closeWait.toString(), "--state", "CLOSE_WAIT");
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertTrue(r.stdout().contains("opened: Socket.connect at " + SCENARIO + ".leakCloseWait:"), r.stdout());
+        assertTrue(r.stdout().contains("CLOSE_WAIT"), r.stdout());
+        assertTrue(r.stdout().contains("still, at the end of the recording"), r.stdout());
     }
 }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.tcpstate.analyzer.it.RealAgentIT.Result;
+import dev.tcpstate.testsupport.Exited;
 
 /** {@code --redact} on real recordings of IPv4 and IPv6 loopback connections, in every output. */
 class RedactIT {
@@ -28,44 +28,44 @@ class RedactIT {
         ipv4 = RealAgentIT.record(dir.resolve("v4.jfr"), List.of(), "close-wait", "3", "1200");
         ipv6 = RealAgentIT.record(dir.resolve("v6.jfr"), List.of("-Djava.net.preferIPv6Addresses=true"),
                 "close-wait", "3", "1200");
-        String plain = RealAgentIT.analyze("connections", ipv4.toString(), ipv6.toString()).out();
+        String plain = RealAgentIT.analyze("connections", ipv4.toString(), ipv6.toString()).stdout();
         assertTrue(plain.contains("127.0.0.1:") && plain.contains("[::1]:"), "both families recorded: " + plain);
     }
 
-    private static Result run(String... args) throws Exception {
-        Result r = RealAgentIT.analyze(args);
-        assertTrue(r.code() == 0 || r.code() == 1, r.err());
+    private static Exited run(String... args) throws Exception {
+        Exited r = RealAgentIT.analyze(args);
+        assertTrue(r.exitCode() == 0 || r.exitCode() == 1, r.stderr());
         return r;
     }
 
     @Test
     void noFormatShowsAnAddress() throws Exception {
         for (String format : List.of("text", "json", "junit", "html")) {
-            Result r = run("report", ipv4.toString(), ipv6.toString(), "--redact", "--close-wait-threshold", "1s",
+            Exited r = run("report", ipv4.toString(), ipv6.toString(), "--redact", "--close-wait-threshold", "1s",
                     "--format", format);
-            assertFalse(LOOPBACK_LITERAL.matcher(r.out() + r.err()).find(), format + ": " + r.out());
-            assertTrue(r.out().contains("loopback-1:"), format + ": " + r.out());
+            assertFalse(LOOPBACK_LITERAL.matcher(r.stdout() + r.stderr()).find(), format + ": " + r.stdout());
+            assertTrue(r.stdout().contains("loopback-1:"), format + ": " + r.stdout());
         }
-        Result connections = run("connections", ipv4.toString(), ipv6.toString(), "--redact");
-        assertFalse(LOOPBACK_LITERAL.matcher(connections.out()).find(), connections.out());
-        assertTrue(connections.out().matches("(?s).*#2 {2}loopback-\\d+:\\d+ -> loopback-\\d+:\\d+ .*"),
-                connections.out());
+        Exited connections = run("connections", ipv4.toString(), ipv6.toString(), "--redact");
+        assertFalse(LOOPBACK_LITERAL.matcher(connections.stdout()).find(), connections.stdout());
+        assertTrue(connections.stdout().matches("(?s).*#2 {2}loopback-\\d+:\\d+ -> loopback-\\d+:\\d+ .*"),
+                connections.stdout());
     }
 
     @Test
     void twoRunsOnTheSameFileGiveTheSamePseudonyms() throws Exception {
-        Result first = run("connections", ipv6.toString(), "--redact");
-        Result second = run("connections", ipv6.toString(), "--redact");
-        assertEquals(first.out(), second.out());
-        Result json1 = run("report", ipv4.toString(), "--redact", "--format", "json");
-        Result json2 = run("report", ipv4.toString(), "--redact", "--format", "json");
-        assertEquals(json1.out(), json2.out());
+        Exited first = run("connections", ipv6.toString(), "--redact");
+        Exited second = run("connections", ipv6.toString(), "--redact");
+        assertEquals(first.stdout(), second.stdout());
+        Exited json1 = run("report", ipv4.toString(), "--redact", "--format", "json");
+        Exited json2 = run("report", ipv4.toString(), "--redact", "--format", "json");
+        assertEquals(json1.stdout(), json2.stdout());
     }
 
     @Test
     void portsAndCodeStay() throws Exception {
-        String plain = run("report", ipv4.toString(), "--close-wait-threshold", "1s").out();
-        String redacted = run("report", ipv4.toString(), "--close-wait-threshold", "1s", "--redact").out();
+        String plain = run("report", ipv4.toString(), "--close-wait-threshold", "1s").stdout();
+        String redacted = run("report", ipv4.toString(), "--close-wait-threshold", "1s", "--redact").stdout();
         assertEquals(plain.replace("127.0.0.1", "loopback-1"), redacted, "one loopback address, one pseudonym");
         assertTrue(redacted.contains("opened at " + RealAgentIT.SCENARIO + ".leakCloseWait:"), redacted);
     }

@@ -1,5 +1,6 @@
 package dev.tcpstate.bench.process;
 
+import dev.tcpstate.agent.AgentStatus;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -74,15 +75,16 @@ public final class Workload {
      * the property is absent and this returns at once.
      */
     private static void awaitAgentInstalled() throws InterruptedException {
+        if (System.getProperty(AgentStatus.PROPERTY) == null) {
+            return; // no agent: AgentStatus, which comes with the agent's jar, is not there to load
+        }
         long deadline = System.nanoTime() + 60_000_000_000L;
-        String status;
-        while ((status = System.getProperty("tcpstate.agent.status")) != null && status.contains("installing")
+        AgentStatus status;
+        while ((status = AgentStatus.in(System.getProperties()).orElseThrow()).outcome() == AgentStatus.Outcome.INSTALLING
                 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        if (status != null) {
-            System.out.println("AGENT " + status);
-        }
+        System.out.println("AGENT " + status.describe());
     }
 
     // ---------------------------------------------------------------- connection cycles

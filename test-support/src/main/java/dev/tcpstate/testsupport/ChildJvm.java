@@ -1,0 +1,211 @@
+package dev.tcpstate.testsupport;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one way tests start a JVM: {@code java <jvm args> [-cp <class path>] <main class>|-jar <jar>
+ * <args>}, then either {@link #run} it to completion or {@link #start} it and talk to it. The
+ * {@code java} is the one of the JDK that runs the test ({@code java.home}: when the build runs the
+ * tests again on JDK 25, their child JVMs are JDK 25 too), unless {@link #at} names another.
+ *
+ * <pre>
+ * Exited e = ChildJvm.java().agent("record=" + jfr).main(Scenarios.class, "close-wait").run(LIMIT);
+ * </pre>
+ */
+public final class ChildJvm {
+
+    /** How long {@link #run()} lets a child take: a guard against a hung child, not a measure. */
+    public static final Duration GUARD = Duration.ofMinutes(2);
+
+    private final String java;
+    private final List<String> jvmArgs = new ArrayList<>();
+    private String classpath;
+    private final List<String> launch = new ArrayList<>();
+    private Path directory;
+
+    private ChildJvm(String java) {
+        this.java = java;
+    }
+
+    /** A JVM of the JDK that runs the test. */
+    public static ChildJvm java() {
+        return new ChildJvm(javaExecutable());
+    }
+
+    /** A JVM of another JDK: {@code java} is its launcher ({@code <home>/bin/java}). */
+    public static ChildJvm at(String java) {
+        return new ChildJvm(java);
+    }
+
+    /** The launcher of the JDK that runs the test. */
+    public static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** The feature version of the JDK that runs the test, and so of {@link #java()}'s JVMs. */
+    public static int featureVersion() {
+        return Runtime.version().feature();
+    }
+
+    /**
+     * Options of the JVM, after those given so far ({@link #agent} is one); the class path and the main
+     * class or jar come after them all.
+     */
+    public ChildJvm jvmArgs(String... args) {
+        return jvmArgs(List.of(args));
+    }
+
+    public ChildJvm jvmArgs(List<String> args) {
+        jvmArgs.addAll(args);
+        return this;
+    }
+
+    /** {@code -javaagent:<the built agent jar>[=options]} (see {@link Artifacts#agentJar}). */
+    public ChildJvm agent(String options) {
+        return jvmArgs("-javaagent:" + Artifacts.agentJar() + (options.isEmpty() ? "" : "=" + options));
+    }
+
+    public ChildJvm classpath(String classpath) {
+        this.classpath = classpath;
+        return this;
+    }
+
+    /** The class path of the test's own JVM ({@code java.class.path}): everything the test sees. */
+    public ChildJvm testClasspath() {
+        return classpath(System.getProperty("java.class.path"));
+    }
+
+    /**
+     * Runs {@code mainClass}; without a {@link #classpath}, on the class path of the one directory or
+     * jar that holds it, so that a child started from a module's test classes sees the agent only
+     * through {@code -javaagent}.
+     */
+    public ChildJvm main(Class<?> mainClass, String... args) {
+        if (classpath == null) {
+            classpath = locationOf(mainClass).toString();
+        }
+        return main(mainClass.getName(), args);
+    }
+
+    /** Runs {@code mainClass} from the {@link #classpath} given. */
+    public ChildJvm main(String mainClass, String... args) {
+        launch.clear();
+        launch.add(mainClass);
+        launch.addAll(List.of(args));
+        return this;
+    }
+
+    /** Runs {@code java -jar jar args}. */
+    public ChildJvm jar(Path jar, String... args) {
+        launch.clear();
+        launch.addAll(List.of("-jar", jar.toString()));
+        launch.addAll(List.of(args));
+        return this;
+    }
+
+    /** More arguments for the program, after those given so far. */
+    public ChildJvm args(String... args) {
+        launch.addAll(List.of(args));
+        return this;
+    }
+
+    /** The working directory of the child; by default the test's. */
+    public ChildJvm in(Path directory) {
+        this.directory = directory;
+        return this;
+    }
+
+    /** The whole command line. */
+    public List<String> command() {
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(jvmArgs);
+        if (classpath != null) {
+            command.add("-cp");
+            command.add(classpath);
+        }
+        command.addAll(launch);
+        return command;
+    }
+
+    /** As {@link #run(Duration)}, within {@link #GUARD}. */
+    public Exited run() throws IOException, InterruptedException {
+        return run(GUARD);
+    }
+
+    /**
+     * Runs the child to its end, its stdout and stderr captured in files; after {@code limit} it is
+     * killed and the test fails with what it printed so far.
+     */
+    public Exited run(Duration limit) throws IOException, InterruptedException {
+        return run(limit, true).orElseThrow();
+    }
+
+    /** As {@link #run}, but a child killed after {@code limit} is an empty answer, not a failure. */
+    public Optional<Exited> runWithin(Duration limit) throws IOException, InterruptedException {
+        return run(limit, false);
+    }
+
+    private Optional<Exited> run(Duration limit, boolean timeoutFails) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("tcpstate-child", ".out");
+        Path err = Files.createTempFile("tcpstate-child", ".err");
+        Process p = null;
+        try {
+            p = processBuilder().redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                destroy(p);
+                if (timeoutFails) {
+                    throw new AssertionError("the child JVM did not finish within " + limit.toSeconds() + " s: "
+                            + command() + "\nstdout:\n" + Files.readString(out) + "\nstderr:\n" + Files.readString(err));
+                }
+                return Optional.empty();
+            }
+            return Optional.of(new Exited(p.exitValue(), Files.readString(out), Files.readString(err)));
+        } finally {
+            if (p != null) {
+                destroy(p);
+            }
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
+    /**
+     * Starts the child for the test to talk to: lines on its stdin, lines read back from its stdout
+     * (stderr goes to a file). Close it, in a try-with-resources: a child still running is killed.
+     */
+    public Running start() throws IOException {
+        return new Running(command(), processBuilder());
+    }
+
+    private ProcessBuilder processBuilder() {
+        ProcessBuilder pb = new ProcessBuilder(command());
+        if (directory != null) {
+            pb.directory(directory.toFile());
+        }
+        return pb;
+    }
+
+    static void destroy(Process p) throws InterruptedException {
+        if (p.isAlive()) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The directory or jar a class was loaded from. */
+    public static Path locationOf(Class<?> c) {
+        try {
+            return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
