@@ -118,6 +118,25 @@ public final class LibraryCalls {
         }
     }
 
+    /** Reactor Netty's {@code HttpClient} subscribed to a request: its {@code HttpClientConfig.uri()}. */
+    public static void reactorNetty(Object config, String entry) {
+        ConnectionRegistry r = registry;
+        if (r == null || !r.wantsLibraryCalls()) {
+            return;
+        }
+        try {
+            Faults.maybeFail("bridge");
+            Object uri = get(config, "uri");
+            URI parsed = uri instanceof String ? URI.create((String) uri) : null;
+            String host = parsed == null ? null : parsed.getHost();
+            int port = parsed == null || host == null ? 0 : parsed.getPort() >= 0 ? parsed.getPort()
+                    : "https".equalsIgnoreCase(parsed.getScheme()) || "wss".equalsIgnoreCase(parsed.getScheme()) ? 443 : 80;
+            r.libraryCall(Library.REACTOR_NETTY, entry, host, port);
+        } catch (Throwable t) {
+            dropped.incrementAndGet();
+        }
+    }
+
     /** A public no-argument method's result, or {@code null} when {@code target} has none of that name. */
     static Object get(Object target, String name) throws ReflectiveOperationException {
         if (target == null) {
