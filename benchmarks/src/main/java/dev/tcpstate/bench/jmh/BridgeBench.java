@@ -6,6 +6,7 @@ import dev.tcpstate.agent.registry.ConnectionRegistry;
 import dev.tcpstate.contract.TcpState;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.util.concurrent.TimeUnit;
 import jdk.jfr.Recording;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -23,9 +24,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What the woven advice costs per connection, without the socket: the bridge's connectStart,
- * connectEnd and close on a plain object (it reads no socket getters then), and the kernel
- * reconciler's CLOSED that retires the connection. 4 state changes per cycle.
+ * What the woven advice costs per connection, without the network: the bridge's connectStart,
+ * connectEnd and close on one unconnected {@code Socket}, tracked anew each cycle (its getters answer
+ * from its fields: not bound, not connected; SO_LINGER is not asked, the setters counting as woven),
+ * and the kernel reconciler's CLOSED that retires the connection. 4 state changes per cycle.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -41,12 +43,15 @@ public class BridgeBench {
     private ConnectionRegistry registry;
     private Recording recording;
     private InetSocketAddress remote;
+    /** Never connected, so it holds no file descriptor; the bridge forgets it at each close. */
+    private final Socket socket = new Socket();
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         registry = new ConnectionRegistry(sink.sink(), 100_000);
         registry.setKernelViewActive(true);
         SocketBridge.install(registry);
+        SocketBridge.lingerSettersWoven(System.nanoTime());
         recording = sink.startRecording();
         remote = new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 8080);
     }
@@ -54,6 +59,7 @@ public class BridgeBench {
     @TearDown(Level.Trial)
     public void tearDown() {
         SocketBridge.uninstall();
+        SocketBridge.lingerSettersUnwoven();
         if (recording != null) {
             recording.close();
         }
@@ -64,7 +70,6 @@ public class BridgeBench {
 
     @Benchmark
     public Connection connectAndClose() {
-        Object socket = new Object();
         SocketBridge.connectStart(socket, remote, "Socket.connect");
         SocketBridge.connectEnd(socket, true, null, "Socket.connect");
         Connection c = registry.lookup(socket);
