@@ -1,7 +1,7 @@
 package dev.tcpstate.agent;
 
-import dev.tcpstate.agent.bridge.Faults;
 import dev.tcpstate.agent.bridge.SocketBridge;
+import dev.tcpstate.agent.fault.Faults;
 import dev.tcpstate.agent.instrument.Installer;
 import dev.tcpstate.agent.jfr.EventSwitch;
 import dev.tcpstate.agent.jfr.JfrEventSink;

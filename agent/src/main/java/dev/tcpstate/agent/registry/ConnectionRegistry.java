@@ -4,7 +4,7 @@ import dev.tcpstate.contract.AbortCause;
 import dev.tcpstate.contract.Role;
 import dev.tcpstate.contract.SocketKind;
 
-import dev.tcpstate.agent.bridge.Faults;
+import dev.tcpstate.agent.fault.Faults;
 import dev.tcpstate.agent.state.StateMachine;
 import dev.tcpstate.agent.state.TransitionTable;
 import dev.tcpstate.contract.Source;

@@ -1,6 +1,6 @@
 package dev.tcpstate.agent.registry;
 
-import dev.tcpstate.agent.bridge.Faults;
+import dev.tcpstate.agent.fault.Faults;
 import dev.tcpstate.agent.kernel.KernelRowSink;
 import dev.tcpstate.contract.TcpState;
 import java.util.ArrayList;
