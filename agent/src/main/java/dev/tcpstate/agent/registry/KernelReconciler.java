@@ -26,6 +26,7 @@ import java.util.function.LongPredicate;
 public final class KernelReconciler implements KernelRowSink {
 
     private final ConnectionRegistry registry;
+    private final TupleIndex tuples;
     private volatile LongPredicate ownInode = inode -> false;
     private long generation;
     private long sampleStartNanos;
@@ -34,6 +35,7 @@ public final class KernelReconciler implements KernelRowSink {
 
     public KernelReconciler(ConnectionRegistry registry) {
         this.registry = registry;
+        this.tuples = registry.tuples();
     }
 
     /** Which socket inodes belong to this process (from {@code /proc/self/fd}). */
@@ -56,7 +58,7 @@ public final class KernelReconciler implements KernelRowSink {
         if (observed == null) {
             return;
         }
-        Connection c = registry.byTuple.get(TupleKey.of(row));
+        Connection c = tuples.get(row);
         if (c == null) {
             if (observed == TcpState.SYN_SENT) {
                 unmatchedSynSent.computeIfAbsent(remote(row), k -> new ArrayList<>()).add(row.copy());
@@ -87,7 +89,7 @@ public final class KernelReconciler implements KernelRowSink {
         if (!unmatchedSynSent.isEmpty()) {
             adoptOrDiscoverSynSent();
         }
-        for (Connection c : registry.byTuple.values()) {
+        for (Connection c : tuples.connections()) {
             boolean vanished;
             synchronized (c) {
                 // Only connections that existed before this sample was read can be missing from it.
