@@ -34,7 +34,7 @@ class PackageDependenciesTest {
     /** The recording's vocabulary: every package may use it. */
     private static final String CONTRACT = "dev.tcpstate.contract";
     private static final Path ARCHITECTURE = Path.of("..", "ARCHITECTURE.md");
-    private static final String TABLE_HEADING = "### The agent";
+    private static final String TABLE_HEADING = "### Agent packages";
     private static final Path CLASSES = Path.of("target", "classes");
     /** {@code dev.tcpstate.agent.kernel.KernelSampler -> dev.tcpstate.contract.Durations  not found} */
     private static final Pattern EDGE = Pattern.compile("^\\s+(\\S+)\\s+->\\s+(\\S+)\\s.*$");
