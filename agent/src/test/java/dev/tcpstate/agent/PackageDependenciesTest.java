@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -104,7 +105,8 @@ class PackageDependenciesTest {
 
     /** Each compiled class, with every class it refers to; every class file is accounted for. */
     private static Map<String, Set<String>> jdepsClassEdges() throws IOException {
-        ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow(() -> new AssertionError("no jdeps in this JDK"));
+        ToolProvider jdeps = ToolProvider.findFirst("jdeps")
+                .orElseThrow(() -> new AssertionError("no jdeps in this JDK"));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int status = jdeps.run(new PrintWriter(out), new PrintWriter(err), "-verbose:class", "-filter:none",
@@ -159,7 +161,7 @@ class PackageDependenciesTest {
         if (path.contains(node)) {
             List<String> cycle = new ArrayList<>();
             List<String> walked = new ArrayList<>(path);
-            java.util.Collections.reverse(walked);
+            Collections.reverse(walked);
             cycle.addAll(walked.subList(walked.indexOf(node), walked.size()));
             cycle.add(node);
             return cycle;
@@ -189,8 +191,8 @@ class PackageDependenciesTest {
 
     private static String lines(Map<String, Set<String>> denied) {
         StringBuilder b = new StringBuilder();
-        denied.forEach((edge, classes) -> b.append("  ").append(edge).append(", e.g. ").append(classes.iterator().next())
-                .append('\n'));
+        denied.forEach((edge, classes) -> b.append("  ").append(edge).append(", e.g. ")
+                .append(classes.iterator().next()).append('\n'));
         return b.toString();
     }
 }
