@@ -1,8 +1,8 @@
 package dev.tcpstate.agent;
 
-import dev.tcpstate.agent.bridge.Faults;
 import dev.tcpstate.agent.bridge.LibraryCalls;
 import dev.tcpstate.agent.bridge.SocketBridge;
+import dev.tcpstate.agent.fault.Faults;
 import dev.tcpstate.agent.instrument.Installer;
 import dev.tcpstate.agent.jfr.EventSwitch;
 import dev.tcpstate.agent.jfr.JfrEventSink;

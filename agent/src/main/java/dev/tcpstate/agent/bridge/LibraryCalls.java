@@ -1,5 +1,6 @@
 package dev.tcpstate.agent.bridge;
 
+import dev.tcpstate.agent.fault.Faults;
 import dev.tcpstate.agent.registry.ConnectionRegistry;
 import dev.tcpstate.contract.Library;
 import java.lang.reflect.Method;

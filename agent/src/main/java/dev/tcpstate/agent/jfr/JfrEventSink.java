@@ -1,6 +1,6 @@
 package dev.tcpstate.agent.jfr;
 
-import dev.tcpstate.agent.bridge.Faults;
+import dev.tcpstate.agent.fault.Faults;
 import dev.tcpstate.agent.registry.Connection;
 import dev.tcpstate.agent.registry.Endpoint;
 import dev.tcpstate.agent.registry.EventSink;

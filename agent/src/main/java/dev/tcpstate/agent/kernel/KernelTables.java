@@ -93,8 +93,7 @@ public final class KernelTables {
                 }
 
                 @Override
-                public void row(long localHi, long localLo, int localPort, long remoteHi, long remoteLo,
-                        int remotePort, int linuxState, long inode, long timerMillisLeft) {
+                public void row(KernelRow row) {
                 }
 
                 @Override

@@ -41,6 +41,7 @@ public final class ProcTcpTable implements KernelTable {
     private final Path tcp6;
     private final Path tcp;
     private byte[] buffer = new byte[64 * 1024];
+    private final KernelRow row = new KernelRow();
     private long malformedRows;
 
     // cursor of the row being parsed; fields rather than locals so the parse needs no return objects
@@ -137,15 +138,13 @@ public final class ProcTcpTable implements KernelTable {
                 || !address(b, end, ipv6)) {
             return malformed(b, start, end);
         }
-        long localHi = hi;
-        long localLo = lo;
         int localPort = (int) hex(b, end, ' ');
+        row.local(hi, lo, localPort);
         if (localPort < 0 || !address(b, end, ipv6)) {
             return malformed(b, start, end);
         }
-        long remoteHi = hi;
-        long remoteLo = lo;
         int remotePort = (int) hex(b, end, ' ');
+        row.remote(hi, lo, remotePort);
         int state = remotePort < 0 ? -1 : (int) hex(b, end, ' ');
         if (state < 0 || !skipField(b, end)) {                   // tx_queue:rx_queue
             return malformed(b, start, end);
@@ -159,8 +158,7 @@ public final class ProcTcpTable implements KernelTable {
         if (inode < 0) {
             return malformed(b, start, end);
         }
-        sink.row(localHi, localLo, localPort, remoteHi, remoteLo, remotePort, state, inode,
-                timer == 0 ? -1 : when * MILLIS_PER_TICK);
+        sink.row(row.linuxState(state).inode(inode).timerMillisLeft(timer == 0 ? -1 : when * MILLIS_PER_TICK));
         return true;
     }
 

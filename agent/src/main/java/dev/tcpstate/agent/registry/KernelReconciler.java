@@ -1,6 +1,7 @@
 package dev.tcpstate.agent.registry;
 
-import dev.tcpstate.agent.bridge.Faults;
+import dev.tcpstate.agent.fault.Faults;
+import dev.tcpstate.agent.kernel.KernelRow;
 import dev.tcpstate.agent.kernel.KernelRowSink;
 import dev.tcpstate.contract.TcpState;
 import java.util.ArrayList;
@@ -25,14 +26,16 @@ import java.util.function.LongPredicate;
 public final class KernelReconciler implements KernelRowSink {
 
     private final ConnectionRegistry registry;
+    private final TupleIndex tuples;
     private volatile LongPredicate ownInode = inode -> false;
     private long generation;
     private long sampleStartNanos;
     /** This sample's SYN_SENT rows that matched no 4-tuple, by peer; usually none. */
-    private final Map<Endpoint, List<long[]>> unmatchedSynSent = new HashMap<>();
+    private final Map<Endpoint, List<KernelRow>> unmatchedSynSent = new HashMap<>();
 
     public KernelReconciler(ConnectionRegistry registry) {
         this.registry = registry;
+        this.tuples = registry.tuples();
     }
 
     /** Which socket inodes belong to this process (from {@code /proc/self/fd}). */
@@ -49,32 +52,36 @@ public final class KernelReconciler implements KernelRowSink {
     }
 
     @Override
-    public void row(long localHi, long localLo, int localPort, long remoteHi, long remoteLo, int remotePort,
-            int linuxState, long inode, long timerMillisLeft) {
+    public void row(KernelRow row) {
         Faults.maybeFail("kernel sampler");
-        TcpState observed = TcpState.fromLinuxCode(linuxState);
+        TcpState observed = TcpState.fromLinuxCode(row.linuxState());
         if (observed == null) {
             return;
         }
-        TupleKey key = TupleKey.of(localHi, localLo, localPort, remoteHi, remoteLo, remotePort);
-        Connection c = registry.byTuple.get(key);
+        Connection c = tuples.get(row);
         if (c == null) {
             if (observed == TcpState.SYN_SENT) {
-                unmatchedSynSent.computeIfAbsent(Endpoint.ofKernel(remoteHi, remoteLo, remotePort), k -> new ArrayList<>())
-                        .add(new long[] {localHi, localLo, localPort, inode, timerMillisLeft});
+                unmatchedSynSent.computeIfAbsent(remote(row), k -> new ArrayList<>()).add(row.copy());
                 return; // adopted by a pending connect, or discovered, at the end of the sample
             }
-            if (inode != 0 && observed != TcpState.SYN_RECEIVED && ownInode.test(inode)) {
-                registry.discover(Endpoint.ofKernel(localHi, localLo, localPort),
-                        remotePort == 0 ? Endpoint.UNKNOWN : Endpoint.ofKernel(remoteHi, remoteLo, remotePort),
-                        observed, timerMillisLeft);
+            if (row.inode() != 0 && observed != TcpState.SYN_RECEIVED && ownInode.test(row.inode())) {
+                registry.discover(local(row), row.remotePort() == 0 ? Endpoint.UNKNOWN : remote(row),
+                        observed, row.timerMillisLeft());
             }
             return;
         }
         synchronized (c) {
             c.kernelGeneration = generation;
         }
-        registry.observeKernelState(c, observed, timerMillisLeft, null, sampleStartNanos);
+        registry.observeKernelState(c, observed, row.timerMillisLeft(), null, sampleStartNanos);
+    }
+
+    private static Endpoint local(KernelRow row) {
+        return Endpoint.ofKernel(row.localHi(), row.localLo(), row.localPort());
+    }
+
+    private static Endpoint remote(KernelRow row) {
+        return Endpoint.ofKernel(row.remoteHi(), row.remoteLo(), row.remotePort());
     }
 
     @Override
@@ -82,7 +89,7 @@ public final class KernelReconciler implements KernelRowSink {
         if (!unmatchedSynSent.isEmpty()) {
             adoptOrDiscoverSynSent();
         }
-        for (Connection c : registry.byTuple.values()) {
+        for (Connection c : tuples.connections()) {
             boolean vanished;
             synchronized (c) {
                 // Only connections that existed before this sample was read can be missing from it.
@@ -105,25 +112,25 @@ public final class KernelReconciler implements KernelRowSink {
                 }
             }
         }
-        for (Map.Entry<Endpoint, List<long[]>> e : unmatchedSynSent.entrySet()) {
-            List<long[]> rows = e.getValue();
+        for (Map.Entry<Endpoint, List<KernelRow>> e : unmatchedSynSent.entrySet()) {
+            List<KernelRow> rows = e.getValue();
             List<Connection> waiting = pending.getOrDefault(e.getKey(), List.of());
             if (rows.size() == 1 && waiting.size() == 1) {
-                long[] r = rows.get(0);
+                KernelRow r = rows.get(0);
                 Connection c = waiting.get(0);
-                registry.setEndpoints(c, Endpoint.ofKernel(r[0], r[1], (int) r[2]), null);
+                registry.setEndpoints(c, local(r), null);
                 synchronized (c) {
                     c.kernelGeneration = generation;
                 }
-                registry.observeKernelState(c, TcpState.SYN_SENT, r[4], null);
+                registry.observeKernelState(c, TcpState.SYN_SENT, r.timerMillisLeft(), null);
                 continue;
             }
             if (!waiting.isEmpty()) {
                 continue; // which row is whose cannot be told: wait until the connects complete or fail
             }
-            for (long[] r : rows) {
-                if (r[3] != 0 && ownInode.test(r[3])) {
-                    registry.discover(Endpoint.ofKernel(r[0], r[1], (int) r[2]), e.getKey(), TcpState.SYN_SENT, r[4]);
+            for (KernelRow r : rows) {
+                if (r.inode() != 0 && ownInode.test(r.inode())) {
+                    registry.discover(local(r), e.getKey(), TcpState.SYN_SENT, r.timerMillisLeft());
                 }
             }
         }

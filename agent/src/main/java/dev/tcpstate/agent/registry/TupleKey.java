@@ -1,5 +1,7 @@
 package dev.tcpstate.agent.registry;
 
+import dev.tcpstate.agent.kernel.KernelRow;
+
 /**
  * A connection's 4-tuple in the kernel's 128-bit form. The wildcard address ({@code ::}, {@code 0.0.0.0}
  * or its mapped form) is one value, since Java reports a dual-stack listener's {@code ::} as 0.0.0.0.
@@ -26,8 +28,9 @@ abstract class TupleKey {
     }
 
     /** The lookup form, for a kernel row. */
-    static TupleKey of(long localHi, long localLo, int localPort, long remoteHi, long remoteLo, int remotePort) {
-        return new Numbers(localHi, localLo, localPort, remoteHi, remoteLo, remotePort);
+    static TupleKey of(KernelRow row) {
+        return new Numbers(row.localHi(), row.localLo(), row.localPort(), row.remoteHi(), row.remoteLo(),
+                row.remotePort());
     }
 
     private static long lo(long hi, long lo) {

@@ -60,6 +60,7 @@ final class NetlinkTcpTable implements KernelTable {
     private final MemorySegment request;
     private final MemorySegment kernelAddress;
     private final MemorySegment buffer;
+    private final KernelRow row = new KernelRow();
     private int sequence;
 
     /** Links the four libc calls; throws when this platform has no such calls (not Linux). */
@@ -156,7 +157,7 @@ final class NetlinkTcpTable implements KernelTable {
                         throw new IOException("netlink: sock_diag error " + -buffer.get(INT, at + NLMSG_HDRLEN));
                     }
                     if (type == SOCK_DIAG_BY_FAMILY && length >= NLMSG_HDRLEN + INET_DIAG_MSG_LENGTH) {
-                        row(at + NLMSG_HDRLEN, sink);
+                        readRow(at + NLMSG_HDRLEN, sink);
                         rows++;
                     }
                 }
@@ -166,7 +167,7 @@ final class NetlinkTcpTable implements KernelTable {
     }
 
     /** One {@code inet_diag_msg}: family, state, timer, retrans, sockid (48 bytes), expires ... inode. */
-    private void row(long m, KernelRowSink sink) {
+    private void readRow(long m, KernelRowSink sink) {
         int family = buffer.get(ValueLayout.JAVA_BYTE, m) & 0xFF;
         int state = buffer.get(ValueLayout.JAVA_BYTE, m + 1) & 0xFF;
         int timer = buffer.get(ValueLayout.JAVA_BYTE, m + 2) & 0xFF;
@@ -176,16 +177,14 @@ final class NetlinkTcpTable implements KernelTable {
         long dst = m + 24;
         long expires = buffer.get(INT, m + 52) & 0xFFFF_FFFFL;
         long inode = buffer.get(INT, m + 68) & 0xFFFF_FFFFL;
-        long timerLeft = timer == 0 ? -1 : expires;
         if (family == AF_INET) {
-            sink.row(0, V4_MAPPED_PREFIX | (buffer.get(INT_BE, src) & 0xFFFF_FFFFL), localPort,
-                    0, V4_MAPPED_PREFIX | (buffer.get(INT_BE, dst) & 0xFFFF_FFFFL), remotePort,
-                    state, inode, timerLeft);
+            row.local(0, V4_MAPPED_PREFIX | (buffer.get(INT_BE, src) & 0xFFFF_FFFFL), localPort)
+                    .remote(0, V4_MAPPED_PREFIX | (buffer.get(INT_BE, dst) & 0xFFFF_FFFFL), remotePort);
         } else {
-            sink.row(buffer.get(LONG_BE, src), buffer.get(LONG_BE, src + 8), localPort,
-                    buffer.get(LONG_BE, dst), buffer.get(LONG_BE, dst + 8), remotePort,
-                    state, inode, timerLeft);
+            row.local(buffer.get(LONG_BE, src), buffer.get(LONG_BE, src + 8), localPort)
+                    .remote(buffer.get(LONG_BE, dst), buffer.get(LONG_BE, dst + 8), remotePort);
         }
+        sink.row(row.linuxState(state).inode(inode).timerMillisLeft(timer == 0 ? -1 : expires));
     }
 
     private int call(String what, long result) throws IOException {

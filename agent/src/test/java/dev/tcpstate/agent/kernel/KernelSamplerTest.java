@@ -60,8 +60,7 @@ class KernelSamplerTest {
             }
 
             @Override
-            public void row(long localHi, long localLo, int localPort, long remoteHi, long remoteLo, int remotePort,
-                    int linuxState, long inode, long timerMillisLeft) {
+            public void row(KernelRow row) {
             }
 
             @Override

@@ -111,8 +111,7 @@ public final class KernelSamplingBenchmark {
         }
 
         @Override
-        public void row(long localHi, long localLo, int localPort, long remoteHi, long remoteLo, int remotePort,
-                int linuxState, long inode, long timerMillisLeft) {
+        public void row(KernelRow row) {
             rows++;
         }
 

@@ -78,6 +78,18 @@ class ProcTcpTableTest {
     }
 
     @Test
+    void everyRowComesInOneReusedCursor() throws IOException {
+        String text = TCP_HEADER
+                + "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000 0 77 1 0\n"
+                + "   1: 0100007F:A4B5 0100007F:1F90 01 00000000:00000000 00:00000000 00000000  1000 0 78 1 0\n";
+        ProcTcpTable table = new ProcTcpTable(Paths.get("/nonexistent6"), Paths.get("/nonexistent"));
+        KernelRows sink = new KernelRows();
+        assertEquals(2, table.parse(new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII)), false, sink));
+        assertEquals(List.of(77L, 78L), sink.rows.stream().map(KernelRows.Row::inode).toList(), "each row its own values");
+        assertEquals(1, sink.cursors.size(), "no row object allocated per row");
+    }
+
+    @Test
     void aMalformedRowIsCountedAndSkipped() throws IOException {
         String text = TCP_HEADER
                 + "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000 0 77 1 0\n"

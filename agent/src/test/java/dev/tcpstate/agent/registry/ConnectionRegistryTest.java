@@ -1,5 +1,6 @@
 package dev.tcpstate.agent.registry;
 
+import dev.tcpstate.agent.kernel.KernelRow;
 import dev.tcpstate.contract.AbortCause;
 import dev.tcpstate.contract.Role;
 import dev.tcpstate.contract.SocketKind;
@@ -90,7 +91,8 @@ class ConnectionRegistryTest {
         Connection c = client(socket, 40002, 8080);
 
         kernel.beginSample(System.nanoTime());
-        kernel.row(0, LOOPBACK_LO, 40002, 0, LOOPBACK_LO, 8080, 0x08, 123, -1);
+        kernel.row(new KernelRow().local(0, LOOPBACK_LO, 40002).remote(0, LOOPBACK_LO, 8080)
+                .linuxState(0x08).inode(123).timerMillisLeft(-1));
         kernel.endSample();
         assertEquals(TcpState.CLOSE_WAIT, c.state());
         Event closeWait = sink.events.get(sink.events.size() - 1);
@@ -115,9 +117,14 @@ class ConnectionRegistryTest {
         KernelReconciler kernel = new KernelReconciler(registry);
         kernel.setOwnInodes(inode -> inode == 77);
         kernel.beginSample(System.nanoTime());
-        kernel.row(0, LOOPBACK_LO, 50000, 0, LOOPBACK_LO, 9090, 0x08, 77, -1);
-        kernel.row(0, LOOPBACK_LO, 50001, 0, LOOPBACK_LO, 9090, 0x08, 78, -1); // another process's
-        kernel.row(0, LOOPBACK_LO, 50002, 0, LOOPBACK_LO, 9090, 0x06, 0, 30_000); // TIME_WAIT: nobody's
+        kernel.row(new KernelRow().local(0, LOOPBACK_LO, 50000).remote(0, LOOPBACK_LO, 9090)
+                .linuxState(0x08).inode(77).timerMillisLeft(-1));
+        // another process's
+        kernel.row(new KernelRow().local(0, LOOPBACK_LO, 50001).remote(0, LOOPBACK_LO, 9090)
+                .linuxState(0x08).inode(78).timerMillisLeft(-1));
+        // TIME_WAIT: nobody's
+        kernel.row(new KernelRow().local(0, LOOPBACK_LO, 50002).remote(0, LOOPBACK_LO, 9090)
+                .linuxState(0x06).inode(0).timerMillisLeft(30_000));
         kernel.endSample();
         assertEquals(1, sink.events.size(), sink.events.toString());
         Event found = sink.events.get(0);
@@ -135,7 +142,7 @@ class ConnectionRegistryTest {
         registry.setEndpoints(c, Endpoint.of(new java.net.InetSocketAddress(0).getAddress(), 8081), null);
         registry.apply(c, Stimulus.BIND_LISTEN, "bind");
         kernel.beginSample(System.nanoTime());
-        kernel.row(0, 0, 8081, 0, 0, 0, 0x0A, 5, -1);
+        kernel.row(new KernelRow().local(0, 0, 8081).remote(0, 0, 0).linuxState(0x0A).inode(5).timerMillisLeft(-1));
         kernel.endSample();
         assertEquals(TcpState.LISTEN, c.state());
         assertEquals(Source.KERNEL, c.stateSource(), "the kernel confirmed it");

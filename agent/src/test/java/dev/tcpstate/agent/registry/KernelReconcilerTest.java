@@ -1,5 +1,6 @@
 package dev.tcpstate.agent.registry;
 
+import dev.tcpstate.agent.kernel.KernelRow;
 import dev.tcpstate.contract.AbortCause;
 import dev.tcpstate.contract.Role;
 import dev.tcpstate.contract.SocketKind;
@@ -53,7 +54,8 @@ class KernelReconcilerTest {
     private void sample(int... localPortsSynSentTo8080) {
         reconciler.beginSample(System.nanoTime());
         for (int localPort : localPortsSynSentTo8080) {
-            reconciler.row(0, LOOPBACK_LO, localPort, 0, LOOPBACK_LO, 8080, SYN_SENT, 1000 + localPort, 1000);
+            reconciler.row(new KernelRow().local(0, LOOPBACK_LO, localPort).remote(0, LOOPBACK_LO, 8080)
+                    .linuxState(SYN_SENT).inode(1000 + localPort).timerMillisLeft(1000));
         }
         reconciler.endSample();
     }

@@ -1,4 +1,4 @@
-package dev.tcpstate.agent.bridge;
+package dev.tcpstate.agent.fault;
 
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -6,7 +6,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * Fault injection, for the tests that prove the agent never hurts its host: with the system property
  * {@code tcpstate.faultInjection=<probability>} (e.g. {@code 0.3}) set at the JVM's start, the bridge,
  * the registry, the kernel sampler's sink and the event commit throw at random. Off (and one
- * constant check) otherwise.
+ * constant check) otherwise. In a package of its own, which depends on nothing, so that every other
+ * package may call it without a cycle.
  */
 public final class Faults {
 

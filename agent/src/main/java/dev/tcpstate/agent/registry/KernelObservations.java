@@ -1,0 +1,91 @@
+package dev.tcpstate.agent.registry;
+
+import dev.tcpstate.agent.state.TransitionTable;
+import dev.tcpstate.contract.Role;
+import dev.tcpstate.contract.SocketKind;
+import dev.tcpstate.contract.Source;
+import dev.tcpstate.contract.Stimulus;
+import dev.tcpstate.contract.TcpState;
+
+/**
+ * What the kernel showed, joined to the connections: its state for a known connection (the truth,
+ * so never an anomaly), and the connections of this process only the kernel showed.
+ */
+final class KernelObservations {
+    /** {@code sampleStartNanos} of an observation that is not a row of a sample. */
+    static final long NO_SAMPLE = Long.MIN_VALUE;
+
+    private final Transitions transitions;
+    private final LiveConnections live;
+    private final TupleIndex tuples;
+
+    KernelObservations(Transitions transitions, LiveConnections live, TupleIndex tuples) {
+        this.transitions = transitions;
+        this.live = live;
+        this.tuples = tuples;
+    }
+
+    /** A connection of this process that only the kernel showed (opened before attach, or natively). */
+    Connection discover(Endpoint local, Endpoint remote, TcpState observed, long timerMillis) {
+        if (!live.hasRoom()) {
+            return null;
+        }
+        Connection c = new Connection(live.nextId(), SocketKind.KERNEL,
+                observed == TcpState.LISTEN ? Role.LISTENER : Role.UNKNOWN, System.nanoTime());
+        synchronized (c) {
+            c.local = local;
+            c.remote = remote;
+            c.discovered = true;
+            live.add(c);
+            tuples.put(c);
+            observe(c, observed, timerMillis, "kernel: discovered in state " + observed, NO_SAMPLE);
+        }
+        return c;
+    }
+
+    /**
+     * A state the kernel showed for this connection, in a row of a sample that began at
+     * {@code sampleStartNanos} (or {@link #NO_SAMPLE}): a row read before the application's last call
+     * on the connection is older than what the API showed, and is ignored. {@code trigger} null names
+     * the segment that explains the change, when one does.
+     */
+    void observe(Connection c, TcpState observed, long timerMillis, String trigger, long sampleStartNanos) {
+        synchronized (c) {
+            if (sampleStartNanos != NO_SAMPLE && c.stateSource != Source.KERNEL
+                    && (Math.max(c.stateSinceNanos, c.settledNanos) - sampleStartNanos > 0 || wasIn(c, observed))) {
+                // A row read before the application's last call: TCP never goes back to a state it
+                // left (CLOSED aside), and a close woven at its start may reach the kernel after
+                // the sample began. The next sample will say where the connection really is.
+                return;
+            }
+            if (c.state == TcpState.TIME_WAIT && observed != TcpState.CLOSED && observed != TcpState.TIME_WAIT) {
+                // Only CLOSED follows TIME_WAIT: a row of this 4-tuple in another state is a new
+                // connection reusing it, which takes the tuple over once the application shows it.
+                return;
+            }
+            boolean firstSight = !c.kernelSeen;
+            c.kernelSeen = true;
+            TcpState from = c.state;
+            if (from == observed) {
+                c.stateSource = Source.KERNEL;
+                return;
+            }
+            Stimulus explained = TransitionTable.explainKernelChange(from, observed);
+            if (trigger == null) {
+                trigger = explained != null ? "kernel: " + explained.description() : "kernel: observed " + observed;
+            }
+            long now = System.nanoTime();
+            transitions.emit(c, from, observed, explained, null, Source.KERNEL, trigger, firstSight && c.discovered ? 0
+                    : now - c.stateSinceNanos, timerMillis);
+            c.state = observed;
+            c.visited |= 1 << observed.ordinal();
+            c.stateSource = Source.KERNEL;
+            c.stateSinceNanos = now;
+            transitions.afterTransition(c);
+        }
+    }
+
+    private static boolean wasIn(Connection c, TcpState state) {
+        return state != TcpState.CLOSED && state != c.state && (c.visited & (1 << state.ordinal())) != 0;
+    }
+}

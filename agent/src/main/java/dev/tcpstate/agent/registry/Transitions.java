@@ -1,0 +1,106 @@
+package dev.tcpstate.agent.registry;
+
+import dev.tcpstate.agent.state.StateMachine;
+import dev.tcpstate.contract.AbortCause;
+import dev.tcpstate.contract.Source;
+import dev.tcpstate.contract.Stimulus;
+import dev.tcpstate.contract.TcpState;
+
+/**
+ * One connection's state changes: what the {@link StateMachine} makes of a stimulus, the event that
+ * says so, and the live set and the 4-tuple index kept in step. Each method that takes a connection is
+ * called holding its monitor, so one connection's events are committed in the order its transitions
+ * happened.
+ */
+final class Transitions {
+    private final LiveConnections live;
+    private final TupleIndex tuples;
+    private final AssumedTimeWaits assumedTimeWaits;
+    private volatile EventSink sink;
+    private volatile boolean kernelViewActive;
+
+    Transitions(EventSink sink, LiveConnections live, TupleIndex tuples, AssumedTimeWaits assumedTimeWaits) {
+        this.sink = sink;
+        this.live = live;
+        this.tuples = tuples;
+        this.assumedTimeWaits = assumedTimeWaits;
+    }
+
+    EventSink sink() {
+        return sink;
+    }
+
+    void setSink(EventSink sink) {
+        this.sink = sink;
+    }
+
+    /** While the kernel view runs, nothing is assumed: the kernel reports what really happens. */
+    void setKernelViewActive(boolean active) {
+        this.kernelViewActive = active;
+    }
+
+    boolean kernelViewActive() {
+        return kernelViewActive;
+    }
+
+    TcpState fire(Connection c, Stimulus stimulus, AbortCause cause, Source source, String trigger,
+            long timerMillis) {
+        TcpState from = c.state;
+        switch (StateMachine.effect(from, stimulus)) {
+            case IGNORED:
+                return from;
+            case ANOMALY:
+                try {
+                    sink.anomaly(c, from, stimulus, trigger);
+                } catch (Throwable ignored) {
+                    // the sink counts its own failures
+                }
+                return from;
+            default:
+                TcpState to = StateMachine.next(from, stimulus);
+                long now = System.nanoTime();
+                emit(c, from, to, stimulus, cause, source, trigger, now - c.stateSinceNanos, timerMillis);
+                c.state = to;
+                c.visited |= 1 << to.ordinal();
+                c.stateSource = source;
+                c.stateSinceNanos = now;
+                if (to == TcpState.TIME_WAIT && !kernelViewActive) {
+                    assumedTimeWaits.add(c);
+                }
+                afterTransition(c);
+                return to;
+        }
+    }
+
+    void emit(Connection c, TcpState from, TcpState to, Stimulus stimulus, AbortCause cause, Source source,
+            String trigger,
+            long previousNanos, long timerMillis) {
+        try {
+            sink.stateChange(c, from, to, stimulus, cause, source, trigger, previousNanos, timerMillis);
+        } catch (Throwable ignored) {
+            // the sink counts its own failures; the registry's state stays right regardless
+        }
+    }
+
+    /** Ends what the registry holds for a connection that reached its end. */
+    void afterTransition(Connection c) {
+        boolean finished = c.state == TcpState.CLOSED
+                || (!kernelViewActive && c.released && c.state == TcpState.LAST_ACK);
+        if (finished) {
+            live.remove(c);
+            tuples.remove(c);
+        } else {
+            indexForKernel(c);
+        }
+    }
+
+    /** Once its 4-tuple is known, a connection can be matched to kernel rows. */
+    void indexForKernel(Connection c) {
+        if (kernelViewActive) {
+            Connection replaced = tuples.index(c);
+            if (replaced != null) {
+                live.remove(replaced);
+            }
+        }
+    }
+}
