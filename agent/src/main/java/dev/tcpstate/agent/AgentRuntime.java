@@ -185,6 +185,12 @@ public final class AgentRuntime {
         reconciler.setOwnInodes(inode -> {
             KernelSampler s = sampler;
             return s != null && s.socketInodes().owns(inode);
+        }, inode -> {
+            KernelSampler s = sampler;
+            return s != null && s.socketInodes().unplaced(inode);
+        }, () -> {
+            KernelSampler s = sampler;
+            return s != null && s.socketInodes().rescanIfCheap();
         });
         r.setKernelViewActive(true);
         KernelSampler started = KernelSampler.start(reconciler, options.kernelIntervalNanos(), options.kernelReader(),

@@ -37,6 +37,7 @@ public final class SocketInodes {
     private final InodeSet askedSinceScan = new InodeSet(64);
     private boolean rescanWanted = true;
     private long samplesSinceScan;
+    private long lastScanNanos;
 
     SocketInodes(Path fdDirectory, int maxFds) {
         this.fdDirectory = fdDirectory;
@@ -87,6 +88,30 @@ public final class SocketInodes {
         return true;
     }
 
+    /** A scan this cheap may be done again within the sample that needs it: a few hundred descriptors. */
+    static final long CHEAP_SCAN_NANOS = 2_000_000;
+
+    /**
+     * Whether {@code inode} is neither one of ours nor known to be another process's, as of the last
+     * scan: a socket opened since, which a rescan would place. Sampler thread only.
+     */
+    public boolean unplaced(long inode) {
+        return inode > 0 && !InodeSet.contains(ours, inode) && !foreign.contains(inode);
+    }
+
+    /**
+     * Rescans now, within the sample that found unplaced inodes, when the last scan was cheap (or none
+     * was done yet), so that a new socket of this process is known in the sample that first lists it.
+     *
+     * @return true when it rescanned
+     */
+    public boolean rescanIfCheap() {
+        if (scans > 0 && lastScanNanos > CHEAP_SCAN_NANOS) {
+            return false;
+        }
+        return rescan() >= 0;
+    }
+
     /** Asks for a rescan before a coming sample (after an attach, say). */
     public void requestRescan() {
         rescanWanted = true;
@@ -99,6 +124,7 @@ public final class SocketInodes {
      * @return the number of socket inodes found, or -1 when the directory cannot be read
      */
     public int rescan() {
+        long began = System.nanoTime();
         InodeSet found = new InodeSet(Math.max(64, size));
         boolean cut = false;
         int seen = 0;
@@ -128,6 +154,7 @@ public final class SocketInodes {
         askedSinceScan.clear();
         rescanWanted = false;
         samplesSinceScan = 0;
+        lastScanNanos = System.nanoTime() - began;
         return size;
     }
 

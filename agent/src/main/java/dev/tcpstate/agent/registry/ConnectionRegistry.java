@@ -111,8 +111,8 @@ public final class ConnectionRegistry {
     }
 
     /** A connection of this process that only the kernel showed (opened before attach, or natively). */
-    Connection discover(Endpoint local, Endpoint remote, TcpState observed, long timerMillis) {
-        return kernel.discover(local, remote, observed, timerMillis);
+    Connection discover(Endpoint local, Endpoint remote, TcpState observed, long timerMillis, Role role) {
+        return kernel.discover(local, remote, observed, timerMillis, role);
     }
 
     /** The application is done with this socket object: forget it (its connection may live on in timers). */

@@ -12,6 +12,13 @@ import dev.tcpstate.contract.TcpState;
  * so never an anomaly), and the connections of this process only the kernel showed.
  */
 final class KernelObservations {
+    /**
+     * The trigger of a connection the kernel no longer lists. Between two samples a row can go by
+     * several segments (a close and its ACK on loopback take microseconds): the one segment that would
+     * explain the change in one step (an RST, from ESTABLISHED) is then a guess, and not written as fact.
+     */
+    static final String VANISHED = "kernel: no longer listed (ended between two samples)";
+
     /** {@code sampleStartNanos} of an observation that is not a row of a sample. */
     static final long NO_SAMPLE = Long.MIN_VALUE;
 
@@ -26,12 +33,11 @@ final class KernelObservations {
     }
 
     /** A connection of this process that only the kernel showed (opened before attach, or natively). */
-    Connection discover(Endpoint local, Endpoint remote, TcpState observed, long timerMillis) {
+    Connection discover(Endpoint local, Endpoint remote, TcpState observed, long timerMillis, Role role) {
         if (!live.hasRoom()) {
             return null;
         }
-        Connection c = new Connection(live.nextId(), SocketKind.KERNEL,
-                observed == TcpState.LISTEN ? Role.LISTENER : Role.UNKNOWN, System.nanoTime());
+        Connection c = new Connection(live.nextId(), SocketKind.KERNEL, role, System.nanoTime());
         synchronized (c) {
             c.local = local;
             c.remote = remote;
@@ -70,7 +76,10 @@ final class KernelObservations {
                 c.stateSource = Source.KERNEL;
                 return;
             }
-            Stimulus explained = TransitionTable.explainKernelChange(from, observed);
+            Stimulus explained = trigger == VANISHED ? vanishing(from) : TransitionTable.explainKernelChange(from, observed);
+            if (trigger == VANISHED && explained != null) {
+                trigger = null; // a timer or the last ACK: named after it, as any sample names it
+            }
             if (trigger == null) {
                 trigger = explained != null ? "kernel: " + explained.description() : "kernel: observed " + observed;
             }
@@ -87,5 +96,11 @@ final class KernelObservations {
 
     private static boolean wasIn(Connection c, TcpState state) {
         return state != TcpState.CLOSED && state != c.state && (c.visited & (1 << state.ordinal())) != 0;
+    }
+
+    /** What a vanished row says for sure: only the timers and the last ACK end a connection in one step. */
+    private static Stimulus vanishing(TcpState from) {
+        return from == TcpState.TIME_WAIT || from == TcpState.LAST_ACK
+                ? TransitionTable.explainKernelChange(from, TcpState.CLOSED) : null;
     }
 }

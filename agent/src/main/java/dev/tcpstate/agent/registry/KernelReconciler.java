@@ -3,11 +3,15 @@ package dev.tcpstate.agent.registry;
 import dev.tcpstate.agent.fault.Faults;
 import dev.tcpstate.agent.kernel.KernelRow;
 import dev.tcpstate.agent.kernel.KernelRowSink;
+import dev.tcpstate.contract.Role;
 import dev.tcpstate.contract.TcpState;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongPredicate;
 
 /**
@@ -28,10 +32,17 @@ public final class KernelReconciler implements KernelRowSink {
     private final ConnectionRegistry registry;
     private final TupleIndex tuples;
     private volatile LongPredicate ownInode = inode -> false;
+    private volatile LongPredicate unplacedInode = inode -> false;
+    private volatile BooleanSupplier rescanNow = () -> false;
+    /** This sample's rows of inodes no scan has placed yet (bounded): discovered at its end if ours. */
+    private final List<KernelRow> unplaced = new ArrayList<>();
+    private static final int MAX_UNPLACED = 1024;
     private long generation;
     private long sampleStartNanos;
     /** This sample's SYN_SENT rows that matched no 4-tuple, by peer; usually none. */
     private final Map<Endpoint, List<KernelRow>> unmatchedSynSent = new HashMap<>();
+    /** This process's listening ports, gathered at this sample's first discovery; null until then. */
+    private Set<Integer> listenerPorts;
 
     public KernelReconciler(ConnectionRegistry registry) {
         this.registry = registry;
@@ -40,7 +51,17 @@ public final class KernelReconciler implements KernelRowSink {
 
     /** Which socket inodes belong to this process (from {@code /proc/self/fd}). */
     public void setOwnInodes(LongPredicate ownInode) {
+        setOwnInodes(ownInode, inode -> false, () -> false);
+    }
+
+    /**
+     * As above, with what places a socket opened since the last scan within the same sample:
+     * {@code unplaced} tells such an inode, {@code rescanNow} rescans when that is cheap.
+     */
+    public void setOwnInodes(LongPredicate ownInode, LongPredicate unplaced, BooleanSupplier rescanNow) {
         this.ownInode = ownInode;
+        this.unplacedInode = unplaced;
+        this.rescanNow = rescanNow;
     }
 
     @Override
@@ -49,6 +70,31 @@ public final class KernelReconciler implements KernelRowSink {
         sampleStartNanos = nanoTime;
         registry.collectUnreachable();
         unmatchedSynSent.clear();
+        listenerPorts = null;
+    }
+
+    /**
+     * Which side a discovered connection is: a listener; an accepted connection shares the local port
+     * of one of this process's listeners; any other connection of this process connected out.
+     */
+    private Role roleOf(TcpState observed, int localPort) {
+        if (observed == TcpState.LISTEN) {
+            if (listenerPorts != null) {
+                listenerPorts.add(localPort);
+            }
+            return Role.LISTENER;
+        }
+        if (listenerPorts == null) {
+            listenerPorts = new HashSet<>();
+            for (Connection c : registry.liveConnections()) {
+                synchronized (c) {
+                    if (c.role == Role.LISTENER && c.local.isKnown()) {
+                        listenerPorts.add(c.local.port());
+                    }
+                }
+            }
+        }
+        return listenerPorts.contains(localPort) ? Role.SERVER : Role.CLIENT;
     }
 
     @Override
@@ -64,9 +110,12 @@ public final class KernelReconciler implements KernelRowSink {
                 unmatchedSynSent.computeIfAbsent(remote(row), k -> new ArrayList<>()).add(row.copy());
                 return; // adopted by a pending connect, or discovered, at the end of the sample
             }
-            if (row.inode() != 0 && observed != TcpState.SYN_RECEIVED && ownInode.test(row.inode())) {
-                registry.discover(local(row), row.remotePort() == 0 ? Endpoint.UNKNOWN : remote(row),
-                        observed, row.timerMillisLeft());
+            if (row.inode() != 0 && observed != TcpState.SYN_RECEIVED) {
+                if (ownInode.test(row.inode())) {
+                    discover(row, observed);
+                } else if (unplaced.size() < MAX_UNPLACED && unplacedInode.test(row.inode())) {
+                    unplaced.add(row.copy());
+                }
             }
             return;
         }
@@ -84,8 +133,21 @@ public final class KernelReconciler implements KernelRowSink {
         return Endpoint.ofKernel(row.remoteHi(), row.remoteLo(), row.remotePort());
     }
 
+    private void discover(KernelRow row, TcpState observed) {
+        registry.discover(local(row), row.remotePort() == 0 ? Endpoint.UNKNOWN : remote(row),
+                observed, row.timerMillisLeft(), roleOf(observed, row.localPort()));
+    }
+
     @Override
     public void endSample() {
+        if (!unplaced.isEmpty() && rescanNow.getAsBoolean()) {
+            for (KernelRow row : unplaced) {
+                if (ownInode.test(row.inode()) && tuples.get(row) == null) {
+                    discover(row, TcpState.fromLinuxCode(row.linuxState()));
+                }
+            }
+        }
+        unplaced.clear();
         if (!unmatchedSynSent.isEmpty()) {
             adoptOrDiscoverSynSent();
         }
@@ -97,7 +159,7 @@ public final class KernelReconciler implements KernelRowSink {
                         && (c.kernelSeen || c.released) && c.state != TcpState.CLOSED;
             }
             if (vanished) {
-                registry.observeKernelState(c, TcpState.CLOSED, -1, null, sampleStartNanos);
+                registry.observeKernelState(c, TcpState.CLOSED, -1, KernelObservations.VANISHED, sampleStartNanos);
             }
         }
     }
@@ -130,7 +192,7 @@ public final class KernelReconciler implements KernelRowSink {
             }
             for (KernelRow r : rows) {
                 if (r.inode() != 0 && ownInode.test(r.inode())) {
-                    registry.discover(local(r), e.getKey(), TcpState.SYN_SENT, r.timerMillisLeft());
+                    registry.discover(local(r), e.getKey(), TcpState.SYN_SENT, r.timerMillisLeft(), Role.CLIENT);
                 }
             }
         }

@@ -99,7 +99,7 @@ class KernelDiscoveryIT {
         List<Change> changes = found.get(0);
         Change discovered = changes.get(0);
         assertEquals("Kernel", discovered.kind());
-        assertEquals("UNKNOWN", discovered.role());
+        assertEquals("CLIENT", discovered.role(), "no listener of this process on its local port: it connected out");
         assertEquals("CLOSED", discovered.from());
         assertEquals("CLOSE_WAIT", discovered.to());
         assertEquals("KERNEL", discovered.source());
@@ -144,7 +144,10 @@ class KernelDiscoveryIT {
             if (!changes.get(0).trigger().equals("kernel: discovered in state " + SsTable.rfcName(row.state()))) {
                 problems.add(tuple + ": " + changes.get(0).trigger());
             }
-            String role = expected.equals("LISTEN") ? "LISTENER" : "UNKNOWN";
+            // a discovered connection's side: it shares a listener's port when accepted, else it connected out
+            String role = expected.equals("LISTEN") ? "LISTENER"
+                    : ss.stream().anyMatch(r -> r.state().equals("LISTEN") && r.localPort() == row.localPort())
+                    ? "SERVER" : "CLIENT";
             if (!last.role().equals(role)) {
                 problems.add(tuple + ": role " + last.role() + ", expected " + role);
             }

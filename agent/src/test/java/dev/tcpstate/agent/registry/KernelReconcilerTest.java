@@ -22,6 +22,7 @@ class KernelReconcilerTest {
     private static final int SYN_SENT = 2;
 
     private final List<String> events = new ArrayList<>();
+    private final List<String> details = new ArrayList<>();
     private final ConnectionRegistry registry = new ConnectionRegistry(new EventSink() {
         @Override
         public void stateChange(Connection c, TcpState from, TcpState to, Stimulus stimulus, AbortCause abortCause,
@@ -29,6 +30,7 @@ class KernelReconcilerTest {
                 String trigger, long previousStateNanos, long kernelTimerMillis) {
             events.add(c.kind().recorded() + " " + c.local().port() + ">" + c.remote().port() + " " + from + "->" + to + " "
                     + source);
+            details.add(c.role() + " " + stimulus + " " + trigger);
         }
 
         @Override
@@ -87,5 +89,50 @@ class KernelReconcilerTest {
     void synSentRowOfThisProcessWithNoPendingConnectIsDiscovered() {
         sample(50000);
         assertEquals(List.of("Kernel 50000>8080 CLOSED->SYN_SENT KERNEL"), events);
+    }
+
+    private static final int ESTABLISHED = 1;
+    private static final int LISTEN = 10;
+
+    private static KernelRow row(int localPort, int remotePort, int linuxState, long inode) {
+        return new KernelRow().local(0, LOOPBACK_LO, localPort).remote(0, remotePort == 0 ? 0 : LOOPBACK_LO, remotePort)
+                .linuxState(linuxState).inode(inode).timerMillisLeft(-1);
+    }
+
+    @Test
+    void aSocketOpenedSinceTheLastScanIsDiscoveredInTheSampleThatFirstListsItWithItsSide() {
+        java.util.Set<Long> ours = new java.util.HashSet<>();
+        java.util.Set<Long> scanned = new java.util.HashSet<>(List.of(7L));
+        reconciler.setOwnInodes(ours::contains, inode -> !scanned.contains(inode), () -> {
+            ours.addAll(List.of(1L, 2L, 3L)); // the rescan finds the three new sockets
+            scanned.addAll(List.of(1L, 2L, 3L));
+            return true;
+        });
+        reconciler.beginSample(System.nanoTime());
+        reconciler.row(row(8080, 0, LISTEN, 1));
+        reconciler.row(row(8080, 50001, ESTABLISHED, 2));
+        reconciler.row(row(50002, 9090, ESTABLISHED, 3));
+        reconciler.row(row(50003, 9090, ESTABLISHED, 7)); // another process's: never ours
+        reconciler.endSample();
+        assertEquals(List.of("Kernel 8080>0 CLOSED->LISTEN KERNEL", "Kernel 8080>50001 CLOSED->ESTABLISHED KERNEL",
+                "Kernel 50002>9090 CLOSED->ESTABLISHED KERNEL"), events);
+        assertEquals(List.of("LISTENER", "SERVER", "CLIENT"),
+                details.stream().map(d -> d.substring(0, d.indexOf(' '))).toList(), "accepted from our listener's port");
+    }
+
+    @Test
+    void aRowThatVanishesBetweenTwoSamplesIsNotTakenForAReset() {
+        sampleOf(row(50002, 9090, ESTABLISHED, 3));
+        sampleOf(); // the application closed it (FIN, ACK, FIN, ACK) between the samples: gone
+        assertEquals("Kernel 50002>9090 ESTABLISHED->CLOSED KERNEL", events.get(1));
+        assertEquals("CLIENT null kernel: no longer listed (ended between two samples)", details.get(1));
+    }
+
+    private void sampleOf(KernelRow... rows) {
+        reconciler.beginSample(System.nanoTime());
+        for (KernelRow r : rows) {
+            reconciler.row(r);
+        }
+        reconciler.endSample();
     }
 }
