@@ -120,7 +120,7 @@ public final class AgentRuntime {
         PeriodicEvents.register(r, hostView(), AgentRuntime::droppedTotal);
         startKernelView(r, options);
         SocketBridge.install(r);
-        installation = Installer.install(inst, agentJar, AgentRuntime::log);
+        installation = Installer.install(inst, agentJar, AgentRuntime::log, options.verbose());
         if (installation.wovenEvery("setSoLinger") && installation.wovenEvery("setOption")) {
             SocketBridge.lingerSettersWoven(System.nanoTime());
         }

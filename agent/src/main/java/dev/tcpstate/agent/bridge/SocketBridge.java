@@ -52,6 +52,11 @@ public final class SocketBridge {
         return dropped.get();
     }
 
+    /** An observation another bridge class of this package lost to a failure inside the agent. */
+    static void drop() {
+        dropped.incrementAndGet();
+    }
+
     // ---------------------------------------------------------------- opening
 
     public static void connectStart(Object socket, Object remote, String trigger) {
@@ -352,7 +357,7 @@ public final class SocketBridge {
         if (s instanceof ServerSocket) {
             return SocketKind.SERVER_SOCKET;
         }
-        return SocketKind.SOCKET;
+        return NettyNativeSockets.kindOr(s, SocketKind.SOCKET);
     }
 
     private static Endpoint localOf(Object s) {
@@ -371,7 +376,7 @@ public final class SocketBridge {
         } catch (Exception e) {
             // closed or not bound: the address stays unknown
         }
-        return null;
+        return NettyNativeSockets.localOf(s);
     }
 
     private static Endpoint remoteOf(Object s) {
@@ -389,7 +394,7 @@ public final class SocketBridge {
         } catch (Exception e) {
             // closed: the address stays unknown
         }
-        return null;
+        return NettyNativeSockets.remoteOf(s);
     }
 
     private static boolean lingerZero(Object s) {
@@ -404,7 +409,7 @@ public final class SocketBridge {
         } catch (Exception e) {
             // unknown: assume the default (no linger)
         }
-        return false;
+        return NettyNativeSockets.lingerZero(s);
     }
 
     private static boolean hasUnreadInput(Object s) {
