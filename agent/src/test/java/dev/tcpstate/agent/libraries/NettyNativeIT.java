@@ -28,6 +28,7 @@ import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -337,6 +338,43 @@ class NettyNativeIT {
                 .filter(c -> c.get(0).role().equals("CLIENT") && c.get(c.size() - 1).remotePort() == leakPort)
                 .findFirst().orElseThrow();
         assertEquals(List.of("SYN_SENT", "ESTABLISHED", "CLOSE_WAIT"), Recorded.toStates(idle), idle.toString());
+    }
+
+    // ---------------------------------------------------------------- a shaded copy
+
+    /**
+     * grpc-netty-shaded's copy of Netty (relocated under {@code io.grpc.netty.shaded.io.netty}) is woven
+     * like Netty itself, its descriptors relocated, and recorded with the same kind and states.
+     */
+    @Test
+    void nettyRelocatedByGrpcIsWovenAndRecordedLikeNettyItself() throws Exception {
+        Path jfr = dir.resolve("netty-shaded.jfr");
+        ChildJvm child = ChildJvm.run(List.of("-D" + WithLibraries.PROPERTY + "=" + WithLibraries.jarsUnder("/io/grpc/"),
+                "-javaagent:" + ChildJvm.agentJar() + "=record=" + jfr + ",kernelInterval=off,verbose=true"),
+                WithLibraries.class.getName(), ShadedNettyConnection.class.getName());
+        assertEquals(0, child.exitCode(), child.stderr());
+        assumeTrue(!child.stdout().startsWith("unavailable"), "shaded epoll cannot run here: " + child.stdout());
+        assertTrue(child.stdout().contains("done"), child.stdout());
+        String shaded = "io.grpc.netty.shaded.io.netty.channel.";
+        for (String key : List.of(shaded + "unix.Socket#connect(Ljava/net/SocketAddress;)Z",
+                shaded + "unix.FileDescriptor#close()V",
+                shaded + "epoll.EpollServerSocketChannel#newChildChannel(I[BII)L"
+                        + shaded.replace('.', '/') + "Channel;")) {
+            assertTrue(child.stderr().contains("tcpstate: woven " + key + "\n"), key + " not woven:\n" + child.stderr());
+        }
+        assertFalse(child.stderr().contains("not woven"), child.stderr());
+        Matcher m = SCENARIO.matcher(child.stdout());
+        assertTrue(m.find(), child.stdout());
+        int port = Integer.parseInt(m.group(2));
+        Recorded recorded = Recorded.read(jfr);
+        List<List<Change>> clients = recorded.withPort(port, "CLIENT");
+        List<List<Change>> servers = recorded.withPort(port, "SERVER");
+        assertEquals(1, clients.size(), clients.toString());
+        assertEquals(1, servers.size(), servers.toString());
+        assertEquals(List.of("SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "TIME_WAIT"), Recorded.toStates(clients.get(0)));
+        assertEquals(List.of("ESTABLISHED", "CLOSE_WAIT", "LAST_ACK"), Recorded.toStates(servers.get(0)));
+        assertEquals("NettyEpoll", clients.get(0).get(0).kind());
+        assertEquals("NettyEpoll", servers.get(0).get(0).kind());
     }
 
     // ---------------------------------------------------------------- helpers

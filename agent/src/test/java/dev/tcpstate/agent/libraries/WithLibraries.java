@@ -36,18 +36,23 @@ public final class WithLibraries {
                 .invoke(null, (Object) Arrays.copyOfRange(args, 1, args.length));
     }
 
-    /** The jars on this JVM's class path whose path names a group of {@code io.netty}: for {@value #PROPERTY}. */
+    /** Netty's jars on this JVM's class path (group {@code io.netty}), for {@value #PROPERTY}. */
     static String nettyJars() throws Exception {
+        return jarsUnder("/io/netty/");
+    }
+
+    /** The jars on this JVM's class path whose path holds {@code part} (in the local repository: their group). */
+    static String jarsUnder(String part) throws Exception {
         List<String> jars = new ArrayList<>();
         var manifests = ClassLoader.getSystemClassLoader().getResources("META-INF/MANIFEST.MF");
         while (manifests.hasMoreElements()) {
             String url = manifests.nextElement().toString();
-            if (url.startsWith("jar:file:") && url.contains("/io/netty/")) {
+            if (url.startsWith("jar:file:") && url.contains(part)) {
                 jars.add(Path.of(new URL(url.substring(4, url.indexOf("!/"))).toURI()).toString());
             }
         }
         if (jars.isEmpty()) {
-            throw new IllegalStateException("no Netty jar on the test class path");
+            throw new IllegalStateException("no jar under " + part + " on the test class path");
         }
         return String.join(File.pathSeparator, jars);
     }
