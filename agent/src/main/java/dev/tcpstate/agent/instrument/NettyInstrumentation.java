@@ -49,7 +49,7 @@ final class NettyInstrumentation implements LibraryInstrumentation {
                 Hook.of(SOCKET, "recvAddress", "(JII)I", Read.class),
                 Hook.of(SOCKET, "send", "(Ljava/nio/ByteBuffer;II)I", Write.class),
                 Hook.of(SOCKET, "sendAddress", "(JII)I", Write.class),
-                Hook.of(FILE_DESCRIPTOR, "close", "()V", Close.class),
+                Hook.of(FILE_DESCRIPTOR, "close", "()V", SocketChannelInstrumentation.Close.class),
                 Hook.of(FILE_DESCRIPTOR, "read", "(Ljava/nio/ByteBuffer;II)I", Read.class),
                 Hook.of(FILE_DESCRIPTOR, "readAddress", "(JII)I", Read.class),
                 Hook.of(FILE_DESCRIPTOR, "write", "(Ljava/nio/ByteBuffer;II)I", Write.class),
@@ -135,18 +135,6 @@ final class NettyInstrumentation implements LibraryInstrumentation {
             if (failure != null) {
                 SocketBridge.ioFailure(self, failure, "Netty write");
             }
-        }
-    }
-
-    static final class Close {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Object self) {
-            SocketBridge.close(self, null);
-        }
-
-        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-        static void exit() {
-            SocketBridge.closeReturned();
         }
     }
 
