@@ -140,7 +140,7 @@ public final class AgentRuntime {
         startKernelView(r, options);
         SocketBridge.install(r);
         LibraryCalls.install(r);
-        installation = Installer.install(inst, agentJar, AgentRuntime::log);
+        installation = Installer.install(inst, agentJar, AgentRuntime::log, options.verbose());
         phase = Phase.INSTALLED;
         if (installation.wovenEvery("setSoLinger") && installation.wovenEvery("setOption")) {
             SocketBridge.lingerSettersWoven(System.nanoTime());

@@ -48,6 +48,11 @@ public final class SocketBridge {
         return dropped.get();
     }
 
+    /** An observation another bridge class of this package lost to a failure inside the agent. */
+    static void drop() {
+        dropped.incrementAndGet();
+    }
+
     // ---------------------------------------------------------------- what the advice calls
 
     public static void connectStart(Object socket, Object remote, String trigger) {

@@ -1,6 +1,7 @@
 package dev.tcpstate.agent.instrument;
 
 import static net.bytebuddy.matcher.ElementMatchers.hasDescriptor;
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
@@ -17,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -33,10 +36,14 @@ import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
 /**
- * Weaves every {@link Hook} into the JDK. Targets are loaded before the transformer is installed
+ * Weaves every {@link Hook} into the JDK, and every {@link LibraryInstrumentations library}'s hooks into
+ * its classes in application class loaders. JDK targets are loaded before the transformer is installed
  * (retransforming one class can load another, which would then never be woven), types are described
  * from class files only (describing by reflection could load a target from inside the transformer),
- * and the transformation is repeatable (JFR on JDK 17 retransforms the socket classes again).
+ * and the transformation is repeatable (JFR on JDK 17 retransforms the socket classes again). Library
+ * classes are never loaded by the agent: they are woven as the application loads them, or
+ * retransformed when the agent finds them loaded already (an attach). Their advice calls the bridge
+ * on the bootstrap class path, which every class loader reaches by delegation.
  */
 public final class Installer {
 
@@ -57,7 +64,11 @@ public final class Installer {
     private Installer() {
     }
 
-    /** The result: what was woven, what was not, and the handle to undo it. */
+    /**
+     * The result: what was woven, what was not, and the handle to undo it. {@code woven} is what was
+     * woven by the end of the installation; {@code unwoven} grows as library classes load that lack a
+     * hooked method (see {@link #libraryWoven()} for the library methods woven since).
+     */
     public record Installation(ResettableClassFileTransformer transformer, Set<String> woven, List<Hook> unwoven,
             List<String> errors) {
 
@@ -67,8 +78,29 @@ public final class Installer {
         }
     }
 
+    /** Every library hook (by the libraries' own class names), in the order of {@link LibraryInstrumentations}. */
+    public static List<Hook> libraryHooks() {
+        return LibraryInstrumentations.hooks();
+    }
+
+    /** {@code Type#methodDescriptor} of every library method woven so far, as the class is named where it loaded. */
+    public static Set<String> libraryWoven() {
+        return Collections.unmodifiableSet(LIBRARY_WOVEN);
+    }
+
+    private static final Set<String> LIBRARY_WOVEN = ConcurrentHashMap.newKeySet();
+
     public static Installation install(Instrumentation instrumentation, File agentJar, Consumer<String> log)
             throws IOException {
+        return install(instrumentation, agentJar, log, false);
+    }
+
+    /**
+     * As above; with {@code verbose}, each library method woven after the installation, and each hook
+     * a loaded library class lacks, is logged when it happens.
+     */
+    public static Installation install(Instrumentation instrumentation, File agentJar, Consumer<String> log,
+            boolean verbose) throws IOException {
         long t0 = System.nanoTime();
         List<Hook> hooks = hooks();
         Map<String, List<Hook>> byType = new LinkedHashMap<>();
@@ -77,7 +109,8 @@ public final class Installer {
         }
         List<Class<?>> targets = new ArrayList<>();
         List<String> missing = new ArrayList<>();
-        List<Hook> unwoven = new ArrayList<>();
+        List<Hook> unwoven = new CopyOnWriteArrayList<>();
+        LibraryTypes libraries = new LibraryTypes(LibraryInstrumentations.all());
         for (String type : byType.keySet()) {
             try {
                 targets.add(Class.forName(type, false, null));
@@ -86,6 +119,11 @@ public final class Installer {
             }
         }
         readEdgeFromJavaBase(instrumentation);
+        for (Class<?> loaded : instrumentation.getAllLoadedClasses()) {
+            if (libraries.matches(loaded.getName()) && instrumentation.isModifiableClass(loaded)) {
+                targets.add(loaded); // an attach: the application loaded them before the agent came
+            }
+        }
 
         ClassFileLocator adviceLocator = new ClassFileLocator.Compound(
                 ClassFileLocator.ForJarFile.of(agentJar), ClassFileLocator.ForClassLoader.ofBootLoader());
@@ -100,8 +138,9 @@ public final class Installer {
                 .with(AgentBuilder.InjectionStrategy.Disabled.INSTANCE)
                 .with(AgentBuilder.LambdaInstrumentationStrategy.DISABLED)
                 .with(new ErrorListener(errors))
-                .ignore(not(namedOneOf(byType.keySet().toArray(new String[0]))));
-        Map<Class<?>, Advice> advice = new LinkedHashMap<>();
+                .with(AgentBuilder.Listener.ModuleReadEdgeCompleting.of(instrumentation, false, SocketBridge.class))
+                .ignore(not(namedOneOf(byType.keySet().toArray(new String[0])).or(libraries)));
+        Map<Class<?>, Advice> advice = new ConcurrentHashMap<>();
         for (Map.Entry<String, List<Hook>> entry : byType.entrySet()) {
             List<Hook> typeHooks = entry.getValue();
             builder = builder.type(named(entry.getKey())).transform(
@@ -120,8 +159,42 @@ public final class Installer {
                         return b;
                     });
         }
+        AtomicBoolean installed = new AtomicBoolean();
+        Consumer<String> libraryLog = verbose ? log : line -> { };
+        Set<String> reportedUnwoven = ConcurrentHashMap.newKeySet();
+        for (LibraryTypes.Type libraryType : libraries.types()) {
+            builder = builder.type(libraryType).transform(
+                    (DynamicType.Builder<?> b, TypeDescription type, ClassLoader loader, JavaModule module,
+                            java.security.ProtectionDomain pd) -> {
+                        String root = libraryType.relocatedRoot(type.getName());
+                        for (Hook h : libraryType.hooks()) {
+                            ElementMatcher.Junction<MethodDescription> matcher =
+                                    matcherOf(h, libraryType.library().rootPackage(), root).and(not(isAbstract()));
+                            if (type.getDeclaredMethods().filter(matcher).isEmpty()) {
+                                if (reportedUnwoven.add(type.getName() + "#" + h.methodName() + h.descriptors())) {
+                                    unwoven.add(h);
+                                    libraryLog.accept("not woven in " + libraryType.library().name() + " ("
+                                            + type.getName() + "): " + h.methodName() + " " + h.descriptors());
+                                }
+                                continue;
+                            }
+                            Advice a = advice.computeIfAbsent(h.advice(), c -> Advice.to(c, adviceLocator));
+                            b = b.visit(a.on(matcher)).visit(new AsmVisitorWrapper.ForDeclaredMethods()
+                                    .method(matcher, (instrumentedType, method, visitor, context, pool, wf, rf) -> {
+                                        String key = instrumentedType.getName() + "#" + method.getInternalName()
+                                                + method.getDescriptor();
+                                        if (LIBRARY_WOVEN.add(key) && installed.get()) {
+                                            libraryLog.accept("woven " + key);
+                                        }
+                                        return visitor;
+                                    }));
+                        }
+                        return b;
+                    });
+        }
         long t1 = System.nanoTime();
         ResettableClassFileTransformer transformer = builder.installOn(instrumentation);
+        installed.set(true); // before the snapshot below: a library method woven from now on is logged by itself
         long t2 = System.nanoTime();
         if (Boolean.getBoolean("tcpstate.debugTimes")) {
             log.accept("install: building " + (t1 - t0) / 1_000_000 + " ms, weaving " + (t2 - t1) / 1_000_000 + " ms");
@@ -142,7 +215,10 @@ public final class Installer {
         for (String e : errors) {
             log.accept("could not weave " + e);
         }
-        return new Installation(transformer, Collections.unmodifiableSet(new LinkedHashSet<>(WOVEN)), unwoven, errors);
+        Set<String> woven = new LinkedHashSet<>(WOVEN);
+        woven.addAll(LIBRARY_WOVEN);
+        return new Installation(transformer, Collections.unmodifiableSet(woven), Collections.unmodifiableList(unwoven),
+                errors);
     }
 
     /**
@@ -165,9 +241,16 @@ public final class Installer {
     }
 
     private static ElementMatcher.Junction<MethodDescription> matcherOf(Hook h) {
+        return matcherOf(h, "", "");
+    }
+
+    /** The hook's method, its descriptors relocated from the library's root package to {@code relocatedRoot}. */
+    private static ElementMatcher.Junction<MethodDescription> matcherOf(Hook h, String rootPackage,
+            String relocatedRoot) {
         ElementMatcher.Junction<MethodDescription> descriptor = null;
         for (String d : h.descriptors()) {
-            descriptor = descriptor == null ? hasDescriptor(d) : descriptor.or(hasDescriptor(d));
+            String relocated = LibraryInstrumentation.relocate(d, rootPackage, relocatedRoot);
+            descriptor = descriptor == null ? hasDescriptor(relocated) : descriptor.or(hasDescriptor(relocated));
         }
         return named(h.methodName()).and(descriptor);
     }
@@ -184,6 +267,7 @@ public final class Installer {
     /** After the weaving was undone. */
     public static void forgetWoven() {
         WOVEN.clear();
+        LIBRARY_WOVEN.clear();
     }
 
     private static final class ErrorListener extends AgentBuilder.Listener.Adapter {

@@ -16,6 +16,8 @@ public final class SocketAdapters {
         new ForAsynchronousServerSocketChannel(),
         new ForServerSocket(),
         new ForSocket(),
+        new ForNettySocket(SocketKind.NETTY_EPOLL),
+        new ForNettySocket(SocketKind.NETTY_IO_URING),
     };
 
     private static final SocketAdapter[] BY_KIND = new SocketAdapter[SocketKind.values().length];

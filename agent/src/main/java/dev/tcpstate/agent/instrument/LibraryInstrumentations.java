@@ -1,0 +1,27 @@
+package dev.tcpstate.agent.instrument;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Every library the agent weaves: adding one is one {@link LibraryInstrumentation} class and one line here. */
+public final class LibraryInstrumentations {
+
+    private static final List<LibraryInstrumentation> ALL = List.of(
+            new NettyInstrumentation());
+
+    private LibraryInstrumentations() {
+    }
+
+    public static List<LibraryInstrumentation> all() {
+        return ALL;
+    }
+
+    /** Every library hook, by the names of the libraries' own (not relocated) classes. */
+    public static List<Hook> hooks() {
+        List<Hook> hooks = new ArrayList<>();
+        for (LibraryInstrumentation library : ALL) {
+            hooks.addAll(library.hooks());
+        }
+        return hooks;
+    }
+}
