@@ -15,7 +15,11 @@ import dev.tcpstate.analyzer.timeline.Timeline;
  * {@code CLOSE_WAIT_LINGER}: the peer closed, and this application kept the connection open. It is
  * always the application's bug when it lasts; the kernel cannot end it until {@code close()}.
  */
-public final class CloseWaitLinger implements FindingRule {
+public final class CloseWaitLinger extends AbstractFindingRule {
+    public static final FindingType TYPE = new FindingType("CLOSE_WAIT_LINGER", "close-wait",
+            "tcpstate.CloseWaitLinger", "Connections lingering in CLOSE_WAIT",
+            "connections held in CLOSE_WAIT: the peer closed, this application did not");
+
     public static final Preference<Duration> THRESHOLD = Preference.duration("close-wait-threshold",
             "CLOSE_WAIT threshold",
             "A connection held in CLOSE_WAIT at least this long (still open at the end of the recording, or closed"
@@ -29,14 +33,8 @@ public final class CloseWaitLinger implements FindingRule {
     public static final Measure.Kind KERNEL_CONFIRMED = new Measure.Kind("kernelConfirmed",
             "seen in CLOSE_WAIT by the kernel", Measure.Unit.COUNT);
 
-    @Override
-    public FindingType type() {
-        return FindingType.CLOSE_WAIT_LINGER;
-    }
-
-    @Override
-    public List<Preference<?>> preferences() {
-        return List.of(THRESHOLD);
+    public CloseWaitLinger() {
+        super(TYPE, List.of(THRESHOLD));
     }
 
     @Override

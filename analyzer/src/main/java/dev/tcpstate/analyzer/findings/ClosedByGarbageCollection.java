@@ -12,20 +12,18 @@ import dev.tcpstate.analyzer.timeline.Timeline;
  * closed the file descriptor once the garbage collector found the socket unreachable, which can
  * be much later (and never, if the heap is quiet).
  */
-public final class ClosedByGarbageCollection implements FindingRule {
+public final class ClosedByGarbageCollection extends AbstractFindingRule {
+    public static final FindingType TYPE = new FindingType("CLOSED_BY_GC", "gc-close",
+            "tcpstate.ClosedByGarbageCollection", "Connections closed by garbage collection, not by the application",
+            "connections never closed by the application: garbage collected, closed by the JDK's cleaner");
+
     static final String STIMULUS = "GARBAGE_COLLECTED";
 
     public static final Measure.Kind LONGEST_LIFETIME = new Measure.Kind("longestLifetimeNanos",
             "longest time from opening to collection", Measure.Unit.NANOSECONDS);
 
-    @Override
-    public FindingType type() {
-        return FindingType.CLOSED_BY_GC;
-    }
-
-    @Override
-    public List<Preference<?>> preferences() {
-        return List.of();
+    public ClosedByGarbageCollection() {
+        super(TYPE, List.of());
     }
 
     static boolean isGarbageCollected(StateChange c) {

@@ -17,7 +17,11 @@ import dev.tcpstate.analyzer.timeline.Timeline;
  * the kernel view Java cannot tell FIN_WAIT_1 from FIN_WAIT_2, so a long API-inferred FIN_WAIT_1
  * counts too, and the finding says it was not confirmed.
  */
-public final class FinWait2Linger implements FindingRule {
+public final class FinWait2Linger extends AbstractFindingRule {
+    public static final FindingType TYPE = new FindingType("FIN_WAIT_2_LINGER", "fin-wait-2",
+            "tcpstate.FinWait2Linger", "Connections waiting in FIN_WAIT_2 for the peer",
+            "connections this JVM closed (or half-closed) whose peer never closed its side");
+
     public static final Preference<Duration> THRESHOLD = Preference.duration("fin-wait-2-threshold",
             "FIN_WAIT_2 threshold",
             "A connection this JVM closed or half-closed that waits at least this long for the peer's FIN"
@@ -29,14 +33,8 @@ public final class FinWait2Linger implements FindingRule {
     public static final Measure.Kind KERNEL_CONFIRMED = new Measure.Kind("kernelConfirmed",
             "seen in FIN_WAIT_2 by the kernel", Measure.Unit.COUNT);
 
-    @Override
-    public FindingType type() {
-        return FindingType.FIN_WAIT_2_LINGER;
-    }
-
-    @Override
-    public List<Preference<?>> preferences() {
-        return List.of(THRESHOLD);
+    public FinWait2Linger() {
+        super(TYPE, List.of(THRESHOLD));
     }
 
     @Override

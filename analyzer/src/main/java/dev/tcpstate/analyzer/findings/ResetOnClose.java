@@ -13,7 +13,11 @@ import dev.tcpstate.analyzer.timeline.Timeline;
  * (deliberate, skips TIME_WAIT), or by closing with input still unread, which the kernel answers
  * with RST, discarding data the peer sent and may believe delivered.
  */
-public final class ResetOnClose implements FindingRule {
+public final class ResetOnClose extends AbstractFindingRule {
+    public static final FindingType TYPE = new FindingType("RESET_ON_CLOSE", "reset-on-close",
+            "tcpstate.ResetOnClose", "Connections reset on close",
+            "connections closed with a reset (SO_LINGER 0, or unread input discarded)");
+
     static final String STIMULUS = "ABORT";
 
     public static final Measure.Kind UNREAD_DATA = new Measure.Kind("unreadData",
@@ -21,14 +25,8 @@ public final class ResetOnClose implements FindingRule {
     public static final Measure.Kind LINGER_ZERO = new Measure.Kind("lingerZero",
             "reset on purpose with SO_LINGER 0", Measure.Unit.COUNT);
 
-    @Override
-    public FindingType type() {
-        return FindingType.RESET_ON_CLOSE;
-    }
-
-    @Override
-    public List<Preference<?>> preferences() {
-        return List.of();
+    public ResetOnClose() {
+        super(TYPE, List.of());
     }
 
     static boolean lostUnreadData(StateChange c) {

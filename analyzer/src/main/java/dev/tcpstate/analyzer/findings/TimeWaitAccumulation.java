@@ -17,7 +17,11 @@ import dev.tcpstate.analyzer.timeline.Timeline;
  * TCP working as designed, until thousands pile up towards one destination: each holds one of the
  * ~28,000 ephemeral ports a client has per destination address and port.
  */
-public final class TimeWaitAccumulation implements FindingRule {
+public final class TimeWaitAccumulation extends AbstractFindingRule {
+    public static final FindingType TYPE = new FindingType("TIME_WAIT_ACCUMULATION", "time-wait",
+            "tcpstate.TimeWaitAccumulation", "TIME_WAIT accumulating towards one peer",
+            "connections this JVM closed first, piling up in TIME_WAIT towards one peer");
+
     /** 2×MSL on Linux (TCP_TIMEWAIT_LEN): how long TIME_WAIT lasts when the kernel did not say. */
     public static final long TWO_MSL_NANOS = 60_000_000_000L;
     /** Linux's default ephemeral port range, 32768–60999, when the recording does not say. */
@@ -40,14 +44,8 @@ public final class TimeWaitAccumulation implements FindingRule {
     public static final Measure.Kind KERNEL_OBSERVED = new Measure.Kind("kernelObserved",
             "TIME_WAIT observed by the kernel (the rest assumed for 2×MSL)", Measure.Unit.COUNT);
 
-    @Override
-    public FindingType type() {
-        return FindingType.TIME_WAIT_ACCUMULATION;
-    }
-
-    @Override
-    public List<Preference<?>> preferences() {
-        return List.of(THRESHOLD);
+    public TimeWaitAccumulation() {
+        super(TYPE, List.of(THRESHOLD));
     }
 
     /** One stay in TIME_WAIT: as the kernel observed it, or 2×MSL from entering it. */

@@ -27,7 +27,9 @@ import org.openjdk.jmc.flightrecorder.rules.util.RulesToolkit.EventAvailability;
 
 /**
  * One tcpstate finding as a JDK Mission Control rule: the same {@link FindingRule} the command line
- * runs, its thresholds offered as JMC preferences ({@code tcpstate.<id>}), its findings as the result.
+ * runs, with its id and name, its thresholds offered as JMC preferences ({@code tcpstate.<id>}),
+ * its findings as the result. JMC's {@code ServiceLoader} needs a class with no arguments per rule:
+ * each subclass here only names its {@code FindingRule} (a test checks that every finding has one).
  */
 abstract class TcpStateRule extends AbstractRule {
 
@@ -36,15 +38,19 @@ abstract class TcpStateRule extends AbstractRule {
     private final FindingRule rule;
     private final Map<Preference<?>, TypedPreference<IQuantity>> preferences;
 
-    TcpStateRule(String id, String name, FindingRule rule) {
-        this(id, name, rule, jmcPreferences(rule));
+    TcpStateRule(FindingRule rule) {
+        this(rule, jmcPreferences(rule));
     }
 
-    private TcpStateRule(String id, String name, FindingRule rule, Map<Preference<?>, TypedPreference<IQuantity>> prefs) {
-        super(id, name, TOPIC, new ArrayList<>(prefs.values()), List.of(TypedResult.SCORE),
+    private TcpStateRule(FindingRule rule, Map<Preference<?>, TypedPreference<IQuantity>> prefs) {
+        super(rule.type().ruleId(), rule.type().ruleName(), TOPIC, new ArrayList<>(prefs.values()), List.of(TypedResult.SCORE),
                 Map.of(EventNames.STATE_CHANGE, EventAvailability.AVAILABLE));
         this.rule = rule;
         this.preferences = prefs;
+    }
+
+    FindingRule findingRule() {
+        return rule;
     }
 
     private static Map<Preference<?>, TypedPreference<IQuantity>> jmcPreferences(FindingRule rule) {
