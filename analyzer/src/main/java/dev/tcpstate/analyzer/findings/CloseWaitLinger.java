@@ -32,7 +32,7 @@ public final class CloseWaitLinger extends StateLinger {
             "seen in CLOSE_WAIT by the kernel", Measure.Unit.COUNT);
 
     public CloseWaitLinger() {
-        super(TYPE, THRESHOLD, "opened");
+        super(TYPE, THRESHOLD, "opened", List.of(LONGEST, STILL_OPEN, KERNEL_CONFIRMED));
     }
 
     @Override

@@ -23,7 +23,13 @@ public final class ClosedByGarbageCollection extends AbstractFindingRule {
             "longest time from opening to collection", Measure.Unit.NANOSECONDS);
 
     public ClosedByGarbageCollection() {
-        super(TYPE, List.of());
+        super(TYPE, List.of(), List.of(LONGEST_LIFETIME));
+    }
+
+    /** Without a threshold: one dropped socket is the least of warnings, and the score rises with their number. */
+    @Override
+    public double score(Finding finding, Thresholds thresholds) {
+        return finding.severity().score(Severity.beyond(finding.count(), 1));
     }
 
     static boolean isGarbageCollected(StateChange c) {

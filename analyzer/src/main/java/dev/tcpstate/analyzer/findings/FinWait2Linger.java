@@ -32,7 +32,7 @@ public final class FinWait2Linger extends StateLinger {
             "seen in FIN_WAIT_2 by the kernel", Measure.Unit.COUNT);
 
     public FinWait2Linger() {
-        super(TYPE, THRESHOLD, "closed");
+        super(TYPE, THRESHOLD, "closed", List.of(LONGEST, KERNEL_CONFIRMED));
     }
 
     @Override

@@ -26,7 +26,17 @@ public final class ResetOnClose extends AbstractFindingRule {
             "reset on purpose with SO_LINGER 0", Measure.Unit.COUNT);
 
     public ResetOnClose() {
-        super(TYPE, List.of());
+        super(TYPE, List.of(), List.of(UNREAD_DATA, LINGER_ZERO));
+    }
+
+    /**
+     * Deliberate resets (SO_LINGER 0) are information at the lowest; lost input is a warning, the
+     * higher the more of the group's resets lost it.
+     */
+    @Override
+    public double score(Finding finding, Thresholds thresholds) {
+        double unread = finding.measure(UNREAD_DATA).map(Measure::value).orElse(0.0);
+        return finding.severity().score(unread / finding.count());
     }
 
     static boolean lostUnreadData(StateChange c) {

@@ -35,8 +35,8 @@ abstract class StateLinger extends AbstractFindingRule {
     private final String siteRole;
 
     /** @param siteRole what the responsible code did: {@code opened} or {@code closed} the connections */
-    StateLinger(FindingType type, Preference<Duration> threshold, String siteRole) {
-        super(type, List.of(threshold));
+    StateLinger(FindingType type, Preference<Duration> threshold, String siteRole, List<Measure.Kind> measures) {
+        super(type, List.of(threshold), measures);
         this.threshold = threshold;
         this.siteRole = siteRole;
     }
@@ -98,5 +98,12 @@ abstract class StateLinger extends AbstractFindingRule {
                 + siteRole + " at " + s.site().label();
         return new Finding(type(), Severity.WARNING, summary, s.peer(), siteRole, s.site(), n, s.members(),
                 measures(s), explanation(s) + " Threshold: " + thresholds.display(threshold) + ".", advice(s));
+    }
+
+    /** The longest stay, against the threshold. */
+    @Override
+    public final double score(Finding finding, Thresholds thresholds) {
+        long longest = finding.connections().stream().mapToLong(AffectedConnection::nanos).max().orElse(0);
+        return finding.severity().score(Severity.beyond(longest, thresholds.get(threshold).toNanos()));
     }
 }

@@ -45,7 +45,18 @@ public final class TimeWaitAccumulation extends AbstractFindingRule {
             "TIME_WAIT observed by the kernel (the rest assumed for 2×MSL)", Measure.Unit.COUNT);
 
     public TimeWaitAccumulation() {
-        super(TYPE, List.of(THRESHOLD));
+        super(TYPE, List.of(THRESHOLD), List.of(PEAK, RATE, KERNEL_OBSERVED, PORT_FRACTION, PORTS));
+    }
+
+    /**
+     * The peak against the threshold, or, for a client, the share of the ephemeral ports it holds
+     * when that is more: at all of them, connect() fails.
+     */
+    @Override
+    public double score(Finding finding, Thresholds thresholds) {
+        double peak = finding.measure(PEAK).map(Measure::value).orElse(0.0);
+        double ports = finding.measure(PORT_FRACTION).map(Measure::value).orElse(0.0);
+        return finding.severity().score(Math.max(Severity.beyond(peak, thresholds.get(THRESHOLD)), ports));
     }
 
     /** One stay in TIME_WAIT: as the kernel observed it, or 2×MSL from entering it. */

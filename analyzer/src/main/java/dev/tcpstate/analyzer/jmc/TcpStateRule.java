@@ -2,19 +2,22 @@ package dev.tcpstate.analyzer.jmc;
 
 import dev.tcpstate.analyzer.findings.Finding;
 import dev.tcpstate.analyzer.findings.FindingRule;
+import dev.tcpstate.analyzer.findings.Measure;
 import dev.tcpstate.analyzer.findings.Preference;
-import dev.tcpstate.analyzer.findings.Severity;
 import dev.tcpstate.analyzer.findings.Thresholds;
 import dev.tcpstate.analyzer.load.EventNames;
 import dev.tcpstate.analyzer.load.TcpEventReader;
 import dev.tcpstate.analyzer.timeline.Timeline;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.openjdk.jmc.common.item.IItemCollection;
+import org.openjdk.jmc.common.unit.ContentType;
 import org.openjdk.jmc.common.unit.IQuantity;
+import org.openjdk.jmc.common.unit.IUnit;
 import org.openjdk.jmc.common.unit.UnitLookup;
 import org.openjdk.jmc.common.util.IPreferenceValueProvider;
 import org.openjdk.jmc.common.util.TypedPreference;
@@ -22,14 +25,16 @@ import org.openjdk.jmc.flightrecorder.rules.AbstractRule;
 import org.openjdk.jmc.flightrecorder.rules.IResult;
 import org.openjdk.jmc.flightrecorder.rules.IResultValueProvider;
 import org.openjdk.jmc.flightrecorder.rules.ResultBuilder;
+import org.openjdk.jmc.flightrecorder.rules.Severity;
 import org.openjdk.jmc.flightrecorder.rules.TypedResult;
 import org.openjdk.jmc.flightrecorder.rules.util.RulesToolkit.EventAvailability;
 
 /**
  * One tcpstate finding as a JDK Mission Control rule: the same {@link FindingRule} the command line
  * runs, with its id and name, its thresholds offered as JMC preferences ({@code tcpstate.<id>}),
- * its findings as the result. JMC's {@code ServiceLoader} needs a class with no arguments per rule:
- * each subclass here only names its {@code FindingRule} (a test checks that every finding has one).
+ * its findings as the result: scored by the finding, and the measures of the highest scoring one
+ * as typed results. JMC's {@code ServiceLoader} needs a class with no arguments per rule: each
+ * subclass here only names its {@code FindingRule} (a test checks that every finding has one).
  */
 abstract class TcpStateRule extends AbstractRule {
 
@@ -37,16 +42,19 @@ abstract class TcpStateRule extends AbstractRule {
 
     private final FindingRule rule;
     private final Map<Preference<?>, TypedPreference<IQuantity>> preferences;
+    private final Map<Measure.Kind, TypedResult<IQuantity>> results;
 
     TcpStateRule(FindingRule rule) {
-        this(rule, jmcPreferences(rule));
+        this(rule, jmcPreferences(rule), jmcResults(rule));
     }
 
-    private TcpStateRule(FindingRule rule, Map<Preference<?>, TypedPreference<IQuantity>> prefs) {
-        super(rule.type().ruleId(), rule.type().ruleName(), TOPIC, new ArrayList<>(prefs.values()), List.of(TypedResult.SCORE),
-                Map.of(EventNames.STATE_CHANGE, EventAvailability.AVAILABLE));
+    private TcpStateRule(FindingRule rule, Map<Preference<?>, TypedPreference<IQuantity>> prefs,
+            Map<Measure.Kind, TypedResult<IQuantity>> results) {
+        super(rule.type().ruleId(), rule.type().ruleName(), TOPIC, new ArrayList<>(prefs.values()),
+                resultTypes(results), Map.of(EventNames.STATE_CHANGE, EventAvailability.AVAILABLE));
         this.rule = rule;
         this.preferences = prefs;
+        this.results = results;
     }
 
     FindingRule findingRule() {
@@ -63,6 +71,38 @@ abstract class TcpStateRule extends AbstractRule {
                     p.defaultValue() instanceof Duration ? UnitLookup.TIMESPAN : UnitLookup.NUMBER, defaultValue));
         }
         return map;
+    }
+
+    private static Map<Measure.Kind, TypedResult<IQuantity>> jmcResults(FindingRule rule) {
+        Map<Measure.Kind, TypedResult<IQuantity>> map = new LinkedHashMap<>();
+        for (Measure.Kind k : rule.measures()) {
+            map.put(k, new TypedResult<>(k.id(), k.label(), k.label(), contentType(k.unit())));
+        }
+        return map;
+    }
+
+    private static List<TypedResult<?>> resultTypes(Map<Measure.Kind, TypedResult<IQuantity>> results) {
+        List<TypedResult<?>> all = new ArrayList<>(List.of(TypedResult.SCORE));
+        all.addAll(results.values());
+        return all;
+    }
+
+    private static ContentType<IQuantity> contentType(Measure.Unit unit) {
+        return switch (unit) {
+            case NANOSECONDS -> UnitLookup.TIMESPAN;
+            case COUNT -> UnitLookup.NUMBER;
+            case PER_SECOND -> UnitLookup.FREQUENCY;
+            case RATIO -> UnitLookup.PERCENTAGE;
+        };
+    }
+
+    private static IUnit unit(Measure.Unit unit) {
+        return switch (unit) {
+            case NANOSECONDS -> UnitLookup.NANOSECOND;
+            case COUNT -> UnitLookup.NUMBER_UNITY;
+            case PER_SECOND -> UnitLookup.HERTZ;
+            case RATIO -> UnitLookup.PERCENT_UNITY;
+        };
     }
 
     @SuppressWarnings("unchecked")
@@ -87,11 +127,12 @@ abstract class TcpStateRule extends AbstractRule {
         Thresholds thresholds = thresholds(values);
         List<Finding> findings = rule.find(Timeline.of(TcpEventReader.read(items, "recording")), thresholds);
         if (findings.isEmpty()) {
-            return ResultBuilder.createFor(this, values).setSeverity(org.openjdk.jmc.flightrecorder.rules.Severity.OK)
+            return ResultBuilder.createFor(this, values).setSeverity(Severity.OK)
                     .addResult(TypedResult.SCORE, UnitLookup.NUMBER_UNITY.quantity(0))
                     .setSummary("No " + rule.type().description() + ".").build();
         }
-        boolean warning = findings.stream().anyMatch(f -> f.severity() == Severity.WARNING);
+        Finding top = findings.stream().max(Comparator.comparingDouble(f -> rule.score(f, thresholds))).orElseThrow();
+        double score = rule.score(top, thresholds);
         int connections = findings.stream().mapToInt(Finding::count).sum();
         StringBuilder explanation = new StringBuilder();
         for (Finding f : findings) {
@@ -101,14 +142,16 @@ abstract class TcpStateRule extends AbstractRule {
             }
             explanation.append(".<br>");
         }
-        explanation.append(findings.get(0).explanation());
-        return ResultBuilder.createFor(this, values)
-                .setSeverity(warning ? org.openjdk.jmc.flightrecorder.rules.Severity.WARNING
-                        : org.openjdk.jmc.flightrecorder.rules.Severity.INFO)
-                .addResult(TypedResult.SCORE, UnitLookup.NUMBER_UNITY.quantity(warning ? 80 : 50))
-                .setSummary(findings.size() + " finding(s), " + connections + " connection(s): " + findings.get(0).summary())
+        explanation.append(top.explanation());
+        ResultBuilder result = ResultBuilder.createFor(this, values)
+                .setSeverity(Severity.get(score))
+                .addResult(TypedResult.SCORE, UnitLookup.NUMBER_UNITY.quantity(score))
+                .setSummary(findings.size() + " finding(s), " + connections + " connection(s): " + top.summary())
                 .setExplanation(explanation.toString())
-                .setSolution(findings.get(0).advice())
-                .build();
+                .setSolution(top.advice());
+        for (Measure m : top.measures()) {
+            result.addResult(this.results.get(m.kind()), unit(m.kind().unit()).quantity(m.value()));
+        }
+        return result.build();
     }
 }

@@ -25,6 +25,8 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 import dev.tcpstate.analyzer.fixture.Changes;
+import dev.tcpstate.analyzer.fixture.Scenarios;
+import dev.tcpstate.analyzer.report.Report;
 import dev.tcpstate.analyzer.timeline.Timeline;
 
 class FindingsTest {
@@ -265,6 +267,32 @@ class FindingsTest {
         assertEquals(TimeWaitAccumulation.TYPE, Findings.type("TIME_WAIT_ACCUMULATION").orElseThrow());
         assertEquals(ClosedByGarbageCollection.TYPE, Findings.type("gc-close").orElseThrow());
         assertTrue(Findings.type("close-wiat").isEmpty());
+    }
+
+    @Test
+    void aStayPastTheThresholdScoresHigherTheLongerItIsWithinItsSeverity() {
+        Changes c = new Changes().endAt(100);
+        c.client(1, 50001, "10.0.0.9", 443).connect(0).go(10, ESTABLISHED, CLOSE_WAIT, KERNEL, "RCV_FIN"); // 90 s
+        FindingRule rule = new CloseWaitLinger();
+        Thresholds half = Thresholds.defaults().with(CloseWaitLinger.THRESHOLD, Duration.ofSeconds(45));
+        assertEquals(87.5, rule.score(of(c, CloseWaitLinger.TYPE, half).get(0), half), 1e-9);
+        Thresholds all = Thresholds.defaults().with(CloseWaitLinger.THRESHOLD, Duration.ofSeconds(90));
+        assertEquals(75, rule.score(of(c, CloseWaitLinger.TYPE, all).get(0), all), 1e-9);
+    }
+
+    @Test
+    void everyFindingScoresInTheBandOfItsSeverityAndMeasuresOnlyWhatItsRuleDeclares() {
+        Report r = Scenarios.troubled(Set.of());
+        Set<FindingType> seen = new HashSet<>();
+        for (Finding f : r.findings()) {
+            FindingRule rule = Findings.rules().stream().filter(x -> x.type().equals(f.type())).findFirst().orElseThrow();
+            double score = rule.score(f, r.thresholds());
+            boolean inBand = f.severity() == Severity.WARNING ? score >= 75 && score <= 100 : score >= 25 && score < 75;
+            assertTrue(inBand, f.severity() + " scored " + score + ": " + f.summary());
+            assertTrue(rule.measures().containsAll(f.measures().stream().map(Measure::kind).toList()), f.type().name());
+            seen.add(f.type());
+        }
+        assertTrue(seen.size() >= 3, seen.toString());
     }
 
     @Test
