@@ -7,7 +7,9 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumSet;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -47,9 +49,9 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "<file>", description = "Write the report here instead of stdout.")
     Path output;
 
-    @Option(names = "--fail-on", paramLabel = "<kinds>", split = ",",
-            description = "Exit with 1 when a finding of these kinds is found: close-wait, time-wait, fin-wait-2,"
-                    + " gc-close, reset-on-close, or all (comma-separated).")
+    @Option(names = "--fail-on", paramLabel = "<kinds>", split = ",", completionCandidates = FailOnKinds.class,
+            description = "Exit with 1 when a finding of these kinds is found: ${COMPLETION-CANDIDATES}"
+                    + " (comma-separated).")
     List<String> failOn = List.of();
 
     @Mixin
@@ -80,22 +82,31 @@ final class ReportCommand implements Callable<Integer> {
         return report.fails() ? Analyzer.FINDINGS : Analyzer.OK;
     }
 
+    /** What {@code --fail-on} takes: the short name of every finding, and {@code all}. */
+    static final class FailOnKinds implements Iterable<String> {
+        static final String ALL = "all";
+
+        @Override
+        public Iterator<String> iterator() {
+            List<String> kinds = new ArrayList<>();
+            Findings.types().forEach(t -> kinds.add(t.kind()));
+            kinds.add(ALL);
+            return kinds.iterator();
+        }
+    }
+
     private Set<FindingType> failKinds() {
-        Set<FindingType> kinds = EnumSet.noneOf(FindingType.class);
+        Set<FindingType> kinds = new HashSet<>();
         for (String name : failOn) {
             if (name.isBlank()) {
                 continue;
             }
-            if (name.trim().equalsIgnoreCase("all")) {
-                kinds.addAll(EnumSet.allOf(FindingType.class));
+            if (name.trim().equalsIgnoreCase(FailOnKinds.ALL)) {
+                kinds.addAll(Findings.types());
                 continue;
             }
-            FindingType t = FindingType.byName(name);
-            if (t == null) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--fail-on: unknown kind '" + name
-                        + "' (known: close-wait, time-wait, fin-wait-2, gc-close, reset-on-close, all)");
-            }
-            kinds.add(t);
+            kinds.add(Findings.type(name).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
+                    "--fail-on: unknown kind '" + name + "' (known: " + String.join(", ", new FailOnKinds()) + ")")));
         }
         return kinds;
     }

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.tcpstate.analyzer.findings.FindingType;
+import dev.tcpstate.analyzer.findings.Findings;
 import dev.tcpstate.analyzer.fixture.FixtureRecordings;
 
 /** The command line, run in this JVM on a fixture recording: exit codes, options, messages. */
@@ -82,6 +85,19 @@ class AnalyzerCliTest {
         Run r = run("report", recording, "--fail-on", "close-wiat");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("unknown kind 'close-wiat'"), r.err());
+        assertTrue(r.err().contains("(known: " + kinds() + ")"), r.err());
+    }
+
+    @Test
+    void theFailOnHelpNamesTheKindOfEveryFinding() {
+        Run r = run("report", "--help");
+        assertEquals(0, r.code(), r.err());
+        String help = r.out().replaceAll("\\s+", " ");
+        assertTrue(help.contains("is found: " + kinds() + " (comma-separated)"), help);
+    }
+
+    private static String kinds() {
+        return Findings.types().stream().map(FindingType::kind).collect(Collectors.joining(", ")) + ", all";
     }
 
     @Test

@@ -1,15 +1,11 @@
 package dev.tcpstate.analyzer.findings;
 
-import dev.tcpstate.contract.Durations;
-
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
+import dev.tcpstate.analyzer.load.StateChange;
 import dev.tcpstate.analyzer.timeline.Connection;
 import dev.tcpstate.analyzer.timeline.Span;
-import dev.tcpstate.analyzer.timeline.Timeline;
 import dev.tcpstate.contract.Source;
 import dev.tcpstate.contract.TcpState;
 
@@ -17,7 +13,11 @@ import dev.tcpstate.contract.TcpState;
  * {@code CLOSE_WAIT_LINGER}: the peer closed, and this application kept the connection open. It is
  * always the application's bug when it lasts; the kernel cannot end it until {@code close()}.
  */
-public final class CloseWaitLinger implements FindingRule {
+public final class CloseWaitLinger extends StateLinger {
+    public static final FindingType TYPE = new FindingType("CLOSE_WAIT_LINGER", "close-wait",
+            "tcpstate.CloseWaitLinger", "Connections lingering in CLOSE_WAIT",
+            "connections held in CLOSE_WAIT: the peer closed, this application did not");
+
     public static final Preference<Duration> THRESHOLD = Preference.duration("close-wait-threshold",
             "CLOSE_WAIT threshold",
             "A connection held in CLOSE_WAIT at least this long (still open at the end of the recording, or closed"
@@ -31,60 +31,53 @@ public final class CloseWaitLinger implements FindingRule {
     public static final Measure.Kind KERNEL_CONFIRMED = new Measure.Kind("kernelConfirmed",
             "seen in CLOSE_WAIT by the kernel", Measure.Unit.COUNT);
 
-    @Override
-    public FindingType type() {
-        return FindingType.CLOSE_WAIT_LINGER;
+    public CloseWaitLinger() {
+        super(TYPE, THRESHOLD, "opened", List.of(LONGEST, STILL_OPEN, KERNEL_CONFIRMED));
     }
 
     @Override
-    public List<Preference<?>> preferences() {
-        return List.of(THRESHOLD);
+    boolean lingers(Span s) {
+        return s.state() == TcpState.CLOSE_WAIT;
     }
 
     @Override
-    public List<Finding> find(Timeline timeline, Thresholds thresholds) {
-        Attribution attribution = Attribution.of(thresholds);
-        long threshold = thresholds.get(THRESHOLD).toNanos();
-        Groups<AffectedConnection> groups = new Groups<>();
-        for (Connection c : timeline.connections()) {
-            c.spansIn(TcpState.CLOSE_WAIT).stream()
-                    .filter(s -> s.nanos() >= threshold)
-                    .max(Comparator.comparingLong(Span::nanos))
-                    .ifPresent(s -> groups.add(CodeSite.of(timeline, c, c.opened(), attribution), c.peer(), AffectedConnection.of(c, s)));
-        }
-        List<Finding> findings = new ArrayList<>();
-        for (Groups.Group<AffectedConnection> g : groups.all()) {
-            findings.add(finding(g, thresholds));
-        }
-        return findings;
+    StateChange responsible(Connection c) {
+        return c.opened();
     }
 
-    private Finding finding(Groups.Group<AffectedConnection> g, Thresholds thresholds) {
-        List<AffectedConnection> members = g.members;
-        long longest = members.stream().mapToLong(AffectedConnection::nanos).max().orElse(0);
-        int stillOpen = (int) members.stream().filter(AffectedConnection::stillOpen).count();
-        int kernel = (int) members.stream().filter(AffectedConnection::kernelConfirmed).count();
-        boolean neverRead = members.stream().anyMatch(m -> m.source() == Source.KERNEL);
-        int n = members.size();
-        String summary = Groups.plural(n, "connection", "connections") + " to " + g.peer
-                + " held in CLOSE_WAIT " + (n == 1 ? "for " : "for up to ") + Durations.format(longest)
-                + " (" + (stillOpen == n ? "all still open at the end" : stillOpen == 0 ? "closed late"
-                        : stillOpen + " still open at the end") + "; "
-                + (kernel == n ? "confirmed by the kernel" : kernel == 0 ? "inferred from read EOF, not kernel-confirmed"
-                        : kernel + " confirmed by the kernel") + ")"
-                + ", opened at " + g.site.label();
-        String explanation = "The peer closed " + (n == 1 ? "this connection" : "these connections")
+    @Override
+    String stayed() {
+        return "held in CLOSE_WAIT";
+    }
+
+    @Override
+    String details(Stays s) {
+        int n = s.count();
+        return (s.stillOpen() == n ? "all still open at the end" : s.stillOpen() == 0 ? "closed late"
+                : s.stillOpen() + " still open at the end") + "; "
+                + s.confirmation("confirmed by the kernel", "inferred from read EOF, not kernel-confirmed");
+    }
+
+    @Override
+    String explanation(Stays s) {
+        return "The peer closed " + (s.count() == 1 ? "this connection" : "these connections")
                 + " (its FIN arrived) but the application did not call close(): each holds a file descriptor and"
-                + " kernel memory until it does, and the kernel cannot end CLOSE_WAIT by itself. Threshold: "
-                + thresholds.display(THRESHOLD) + ".";
-        String advice = neverRead
+                + " kernel memory until it does, and the kernel cannot end CLOSE_WAIT by itself.";
+    }
+
+    @Override
+    String advice(Stays s) {
+        boolean neverRead = s.members().stream().anyMatch(m -> m.source() == Source.KERNEL);
+        return neverRead
                 ? "The application never read from it after the peer closed: typically an idle pooled connection."
                   + " Evict idle connections before the server's idle timeout, validate before reuse, and close"
                   + " connections the pool discards."
                 : "read() returned -1 (end of stream) and the connection was not closed: close it when the"
                   + " peer's end of stream is read, in a finally block or try-with-resources.";
-        return new Finding(type(), Severity.WARNING, summary, g.peer, "opened", g.site, n, members,
-                List.of(LONGEST.of(longest), STILL_OPEN.of(stillOpen), KERNEL_CONFIRMED.of(kernel)),
-                explanation, advice);
+    }
+
+    @Override
+    List<Measure> measures(Stays s) {
+        return List.of(LONGEST.of(s.longest()), STILL_OPEN.of(s.stillOpen()), KERNEL_CONFIRMED.of(s.confirmed()));
     }
 }

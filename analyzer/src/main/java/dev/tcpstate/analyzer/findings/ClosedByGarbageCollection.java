@@ -13,19 +13,23 @@ import dev.tcpstate.contract.Stimulus;
  * closed the file descriptor once the garbage collector found the socket unreachable, which can
  * be much later (and never, if the heap is quiet).
  */
-public final class ClosedByGarbageCollection implements FindingRule {
+public final class ClosedByGarbageCollection extends AbstractFindingRule {
+    public static final FindingType TYPE = new FindingType("CLOSED_BY_GC", "gc-close",
+            "tcpstate.ClosedByGarbageCollection", "Connections closed by garbage collection, not by the application",
+            "connections never closed by the application: garbage collected, closed by the JDK's cleaner");
+
 
     public static final Measure.Kind LONGEST_LIFETIME = new Measure.Kind("longestLifetimeNanos",
             "longest time from opening to collection", Measure.Unit.NANOSECONDS);
 
-    @Override
-    public FindingType type() {
-        return FindingType.CLOSED_BY_GC;
+    public ClosedByGarbageCollection() {
+        super(TYPE, List.of(), List.of(LONGEST_LIFETIME));
     }
 
+    /** Without a threshold: one dropped socket is the least of warnings, and the score rises with their number. */
     @Override
-    public List<Preference<?>> preferences() {
-        return List.of();
+    public double score(Finding finding, Thresholds thresholds) {
+        return finding.severity().score(Severity.beyond(finding.count(), 1));
     }
 
     static boolean isGarbageCollected(StateChange c) {

@@ -1,44 +1,25 @@
 package dev.tcpstate.analyzer.findings;
 
-import java.util.Locale;
+/**
+ * What one kind of finding is called everywhere, declared by its {@link FindingRule} and nowhere
+ * else: the command line, the reports and the JMC rule take their names from here.
+ *
+ * @param name the name reports, JSON and JUnit XML use, e.g. {@code CLOSE_WAIT_LINGER}
+ * @param kind the short name {@code --fail-on} takes, e.g. {@code close-wait}
+ * @param ruleId the id of its JDK Mission Control rule, e.g. {@code tcpstate.CloseWaitLinger}
+ * @param ruleName the name JMC shows for that rule
+ * @param description what it finds, as a phrase ({@code No <description>.} when it finds nothing)
+ */
+public record FindingType(String name, String kind, String ruleId, String ruleName, String description) {
 
-/** The kinds of finding, by the name reports and JSON use, with the short name {@code --fail-on} takes. */
-public enum FindingType {
-    CLOSE_WAIT_LINGER("close-wait", "connections held in CLOSE_WAIT: the peer closed, this application did not"),
-    TIME_WAIT_ACCUMULATION("time-wait", "connections this JVM closed first, piling up in TIME_WAIT towards one peer"),
-    FIN_WAIT_2_LINGER("fin-wait-2", "connections this JVM closed (or half-closed) whose peer never closed its side"),
-    CLOSED_BY_GC("gc-close", "connections never closed by the application: garbage collected, closed by the JDK's cleaner"),
-    RESET_ON_CLOSE("reset-on-close", "connections closed with a reset (SO_LINGER 0, or unread input discarded)");
-
-    private final String kind;
-    private final String description;
-
-    FindingType(String kind, String description) {
-        this.kind = kind;
-        this.description = description;
+    /** By short name or type name, in any case. */
+    boolean isNamed(String text) {
+        String n = text.trim();
+        return kind.equalsIgnoreCase(n) || name.equalsIgnoreCase(n.replace('-', '_'));
     }
 
-    /** The short name {@code --fail-on} takes, e.g. {@code close-wait}. */
-    public String kind() {
-        return kind;
-    }
-
-    public String description() {
-        return description;
-    }
-
-    /** By short name or type name, in any case; {@code null} when neither. */
-    public static FindingType byName(String name) {
-        String n = name.trim();
-        for (FindingType t : values()) {
-            if (t.kind.equalsIgnoreCase(n) || t.name().equalsIgnoreCase(n.replace('-', '_'))) {
-                return t;
-            }
-        }
-        return null;
-    }
-
-    public String lowerName() {
-        return name().toLowerCase(Locale.ROOT);
+    @Override
+    public String toString() {
+        return name;
     }
 }

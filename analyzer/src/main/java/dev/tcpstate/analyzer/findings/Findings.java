@@ -3,13 +3,17 @@ package dev.tcpstate.analyzer.findings;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 import org.openjdk.jmc.common.item.IItemCollection;
 
 import dev.tcpstate.analyzer.load.TcpEventReader;
 import dev.tcpstate.analyzer.timeline.Timeline;
 
-/** All findings, in the order reports show them. */
+/**
+ * All findings, in the order reports show them: the one list of them. A new finding is a
+ * {@link FindingRule} added here (and its JMC rule, which a test asks for).
+ */
 public final class Findings {
     private static final List<FindingRule> RULES = List.of(
             new CloseWaitLinger(),
@@ -18,11 +22,28 @@ public final class Findings {
             new ClosedByGarbageCollection(),
             new ResetOnClose());
 
+    private static final List<FindingType> TYPES = RULES.stream().map(FindingRule::type).toList();
+
     private Findings() {
     }
 
     public static List<FindingRule> rules() {
         return RULES;
+    }
+
+    /** The kinds of finding, in report order. */
+    public static List<FindingType> types() {
+        return TYPES;
+    }
+
+    /** By short name ({@code close-wait}) or type name ({@code CLOSE_WAIT_LINGER}), in any case. */
+    public static Optional<FindingType> type(String name) {
+        return TYPES.stream().filter(t -> t.isNamed(name)).findFirst();
+    }
+
+    /** Report order: the order of {@link #types()}. */
+    public static Comparator<FindingType> inReportOrder() {
+        return Comparator.comparingInt(TYPES::indexOf);
     }
 
     /** Every threshold of every finding, each once, then what decides which frames are the application's. */
@@ -43,7 +64,7 @@ public final class Findings {
             all.addAll(r.find(timeline, thresholds));
         }
         all.sort(Comparator.comparing(Finding::severity).reversed()
-                .thenComparing(Finding::type)
+                .thenComparing(Finding::type, inReportOrder())
                 .thenComparing(Comparator.comparingInt(Finding::count).reversed()));
         return all;
     }

@@ -2,6 +2,7 @@ package dev.tcpstate.analyzer.findings;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import dev.tcpstate.analyzer.load.StateChange;
 import dev.tcpstate.analyzer.timeline.Connection;
@@ -14,20 +15,29 @@ import dev.tcpstate.contract.Stimulus;
  * (deliberate, skips TIME_WAIT), or by closing with input still unread, which the kernel answers
  * with RST, discarding data the peer sent and may believe delivered.
  */
-public final class ResetOnClose implements FindingRule {
+public final class ResetOnClose extends AbstractFindingRule {
+    public static final FindingType TYPE = new FindingType("RESET_ON_CLOSE", "reset-on-close",
+            "tcpstate.ResetOnClose", "Connections reset on close",
+            "connections closed with a reset (SO_LINGER 0, or unread input discarded)");
+
+
     public static final Measure.Kind UNREAD_DATA = new Measure.Kind("unreadData",
             "reset because input was left unread", Measure.Unit.COUNT);
     public static final Measure.Kind LINGER_ZERO = new Measure.Kind("lingerZero",
             "reset on purpose with SO_LINGER 0", Measure.Unit.COUNT);
 
-    @Override
-    public FindingType type() {
-        return FindingType.RESET_ON_CLOSE;
+    public ResetOnClose() {
+        super(TYPE, List.of(), List.of(UNREAD_DATA, LINGER_ZERO));
     }
 
+    /**
+     * Deliberate resets (SO_LINGER 0) are information at the lowest; lost input is a warning, the
+     * higher the more of the group's resets lost it.
+     */
     @Override
-    public List<Preference<?>> preferences() {
-        return List.of();
+    public double score(Finding finding, Thresholds thresholds) {
+        double unread = finding.measure(UNREAD_DATA).map(Measure::value).orElse(0.0);
+        return finding.severity().score(unread / finding.count());
     }
 
     static boolean lostUnreadData(StateChange c) {

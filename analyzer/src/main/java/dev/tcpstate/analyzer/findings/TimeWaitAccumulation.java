@@ -19,7 +19,11 @@ import dev.tcpstate.contract.TcpState;
  * TCP working as designed, until thousands pile up towards one destination: each holds one of the
  * ~28,000 ephemeral ports a client has per destination address and port.
  */
-public final class TimeWaitAccumulation implements FindingRule {
+public final class TimeWaitAccumulation extends AbstractFindingRule {
+    public static final FindingType TYPE = new FindingType("TIME_WAIT_ACCUMULATION", "time-wait",
+            "tcpstate.TimeWaitAccumulation", "TIME_WAIT accumulating towards one peer",
+            "connections this JVM closed first, piling up in TIME_WAIT towards one peer");
+
     /** 2×MSL on Linux (TCP_TIMEWAIT_LEN): how long TIME_WAIT lasts when the kernel did not say. */
     public static final long TWO_MSL_NANOS = 60_000_000_000L;
     /** Linux's default ephemeral port range, 32768–60999, when the recording does not say. */
@@ -42,14 +46,19 @@ public final class TimeWaitAccumulation implements FindingRule {
     public static final Measure.Kind KERNEL_OBSERVED = new Measure.Kind("kernelObserved",
             "TIME_WAIT observed by the kernel (the rest assumed for 2×MSL)", Measure.Unit.COUNT);
 
-    @Override
-    public FindingType type() {
-        return FindingType.TIME_WAIT_ACCUMULATION;
+    public TimeWaitAccumulation() {
+        super(TYPE, List.of(THRESHOLD), List.of(PEAK, RATE, KERNEL_OBSERVED, PORT_FRACTION, PORTS));
     }
 
+    /**
+     * The peak against the threshold, or, for a client, the share of the ephemeral ports it holds
+     * when that is more: at all of them, connect() fails.
+     */
     @Override
-    public List<Preference<?>> preferences() {
-        return List.of(THRESHOLD);
+    public double score(Finding finding, Thresholds thresholds) {
+        double peak = finding.measure(PEAK).map(Measure::value).orElse(0.0);
+        double ports = finding.measure(PORT_FRACTION).map(Measure::value).orElse(0.0);
+        return finding.severity().score(Math.max(Severity.beyond(peak, thresholds.get(THRESHOLD)), ports));
     }
 
     /** One stay in TIME_WAIT: as the kernel observed it, or 2×MSL from entering it. */

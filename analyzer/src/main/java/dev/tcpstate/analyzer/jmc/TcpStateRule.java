@@ -2,19 +2,23 @@ package dev.tcpstate.analyzer.jmc;
 
 import dev.tcpstate.analyzer.findings.Finding;
 import dev.tcpstate.analyzer.findings.FindingRule;
+import dev.tcpstate.analyzer.findings.Measure;
+import dev.tcpstate.analyzer.findings.Attribution;
 import dev.tcpstate.analyzer.findings.Preference;
-import dev.tcpstate.analyzer.findings.Severity;
 import dev.tcpstate.analyzer.findings.Thresholds;
 import dev.tcpstate.analyzer.load.TcpEventReader;
 import dev.tcpstate.analyzer.timeline.Timeline;
 import dev.tcpstate.contract.EventNames;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.openjdk.jmc.common.item.IItemCollection;
+import org.openjdk.jmc.common.unit.ContentType;
 import org.openjdk.jmc.common.unit.IQuantity;
+import org.openjdk.jmc.common.unit.IUnit;
 import org.openjdk.jmc.common.unit.UnitLookup;
 import org.openjdk.jmc.common.util.IPreferenceValueProvider;
 import org.openjdk.jmc.common.util.TypedPreference;
@@ -22,12 +26,16 @@ import org.openjdk.jmc.flightrecorder.rules.AbstractRule;
 import org.openjdk.jmc.flightrecorder.rules.IResult;
 import org.openjdk.jmc.flightrecorder.rules.IResultValueProvider;
 import org.openjdk.jmc.flightrecorder.rules.ResultBuilder;
+import org.openjdk.jmc.flightrecorder.rules.Severity;
 import org.openjdk.jmc.flightrecorder.rules.TypedResult;
 import org.openjdk.jmc.flightrecorder.rules.util.RulesToolkit.EventAvailability;
 
 /**
  * One tcpstate finding as a JDK Mission Control rule: the same {@link FindingRule} the command line
- * runs, its thresholds offered as JMC preferences ({@code tcpstate.<id>}), its findings as the result.
+ * runs, with its id and name, its thresholds offered as JMC preferences ({@code tcpstate.<id>}),
+ * its findings as the result: scored by the finding, and the measures of the highest scoring one
+ * as typed results. JMC's {@code ServiceLoader} needs a class with no arguments per rule: each
+ * subclass here only names its {@code FindingRule} (a test checks that every finding has one).
  */
 abstract class TcpStateRule extends AbstractRule {
 
@@ -35,16 +43,25 @@ abstract class TcpStateRule extends AbstractRule {
 
     private final FindingRule rule;
     private final Map<Preference<?>, TypedPreference<IQuantity>> preferences;
+    private final Map<Measure.Kind, TypedResult<IQuantity>> results;
+    /** Which frames are the application's: the same two package lists for every rule. */
+    private static final Map<Preference<String>, TypedPreference<String>> ATTRIBUTION = attributionPreferences();
 
-    TcpStateRule(String id, String name, FindingRule rule) {
-        this(id, name, rule, jmcPreferences(rule));
+    TcpStateRule(FindingRule rule) {
+        this(rule, jmcPreferences(rule), jmcResults(rule));
     }
 
-    private TcpStateRule(String id, String name, FindingRule rule, Map<Preference<?>, TypedPreference<IQuantity>> prefs) {
-        super(id, name, TOPIC, new ArrayList<>(prefs.values()), List.of(TypedResult.SCORE),
-                Map.of(EventNames.STATE_CHANGE, EventAvailability.AVAILABLE));
+    private TcpStateRule(FindingRule rule, Map<Preference<?>, TypedPreference<IQuantity>> prefs,
+            Map<Measure.Kind, TypedResult<IQuantity>> results) {
+        super(rule.type().ruleId(), rule.type().ruleName(), TOPIC, allPreferences(prefs),
+                resultTypes(results), Map.of(EventNames.STATE_CHANGE, EventAvailability.AVAILABLE));
         this.rule = rule;
         this.preferences = prefs;
+        this.results = results;
+    }
+
+    FindingRule findingRule() {
+        return rule;
     }
 
     private static Map<Preference<?>, TypedPreference<IQuantity>> jmcPreferences(FindingRule rule) {
@@ -57,6 +74,53 @@ abstract class TcpStateRule extends AbstractRule {
                     p.defaultValue() instanceof Duration ? UnitLookup.TIMESPAN : UnitLookup.NUMBER, defaultValue));
         }
         return map;
+    }
+
+    private static Map<Preference<String>, TypedPreference<String>> attributionPreferences() {
+        Map<Preference<String>, TypedPreference<String>> map = new LinkedHashMap<>();
+        for (Preference<String> p : List.of(Attribution.LIBRARY_PREFIXES, Attribution.APPLICATION_PREFIXES)) {
+            map.put(p, new TypedPreference<>("tcpstate." + p.id(), p.label(), p.description() + " ("
+                    + p.unit().syntax() + ")", UnitLookup.PLAIN_TEXT.getPersister(), p.defaultValue()));
+        }
+        return map;
+    }
+
+    private static List<TypedPreference<?>> allPreferences(Map<Preference<?>, TypedPreference<IQuantity>> prefs) {
+        List<TypedPreference<?>> all = new ArrayList<>(prefs.values());
+        all.addAll(ATTRIBUTION.values());
+        return all;
+    }
+
+    private static Map<Measure.Kind, TypedResult<IQuantity>> jmcResults(FindingRule rule) {
+        Map<Measure.Kind, TypedResult<IQuantity>> map = new LinkedHashMap<>();
+        for (Measure.Kind k : rule.measures()) {
+            map.put(k, new TypedResult<>(k.id(), k.label(), k.label(), contentType(k.unit())));
+        }
+        return map;
+    }
+
+    private static List<TypedResult<?>> resultTypes(Map<Measure.Kind, TypedResult<IQuantity>> results) {
+        List<TypedResult<?>> all = new ArrayList<>(List.of(TypedResult.SCORE));
+        all.addAll(results.values());
+        return all;
+    }
+
+    private static ContentType<IQuantity> contentType(Measure.Unit unit) {
+        return switch (unit) {
+            case NANOSECONDS -> UnitLookup.TIMESPAN;
+            case COUNT -> UnitLookup.NUMBER;
+            case PER_SECOND -> UnitLookup.FREQUENCY;
+            case RATIO -> UnitLookup.PERCENTAGE;
+        };
+    }
+
+    private static IUnit unit(Measure.Unit unit) {
+        return switch (unit) {
+            case NANOSECONDS -> UnitLookup.NANOSECOND;
+            case COUNT -> UnitLookup.NUMBER_UNITY;
+            case PER_SECOND -> UnitLookup.HERTZ;
+            case RATIO -> UnitLookup.PERCENT_UNITY;
+        };
     }
 
     @SuppressWarnings("unchecked")
@@ -73,6 +137,12 @@ abstract class TcpStateRule extends AbstractRule {
                 t = t.with((Preference<Long>) e.getKey(), q.clampedLongValueIn(UnitLookup.NUMBER_UNITY));
             }
         }
+        for (Map.Entry<Preference<String>, TypedPreference<String>> e : ATTRIBUTION.entrySet()) {
+            String prefixes = values.getPreferenceValue(e.getValue());
+            if (prefixes != null && !prefixes.isBlank()) {
+                t = t.with(e.getKey(), e.getKey().parse(prefixes));
+            }
+        }
         return t;
     }
 
@@ -81,11 +151,12 @@ abstract class TcpStateRule extends AbstractRule {
         Thresholds thresholds = thresholds(values);
         List<Finding> findings = rule.find(Timeline.of(TcpEventReader.read(items, "recording")), thresholds);
         if (findings.isEmpty()) {
-            return ResultBuilder.createFor(this, values).setSeverity(org.openjdk.jmc.flightrecorder.rules.Severity.OK)
+            return ResultBuilder.createFor(this, values).setSeverity(Severity.OK)
                     .addResult(TypedResult.SCORE, UnitLookup.NUMBER_UNITY.quantity(0))
                     .setSummary("No " + rule.type().description() + ".").build();
         }
-        boolean warning = findings.stream().anyMatch(f -> f.severity() == Severity.WARNING);
+        Finding top = findings.stream().max(Comparator.comparingDouble(f -> rule.score(f, thresholds))).orElseThrow();
+        double score = rule.score(top, thresholds);
         int connections = findings.stream().mapToInt(Finding::count).sum();
         StringBuilder explanation = new StringBuilder();
         for (Finding f : findings) {
@@ -95,14 +166,16 @@ abstract class TcpStateRule extends AbstractRule {
             }
             explanation.append(".<br>");
         }
-        explanation.append(findings.get(0).explanation());
-        return ResultBuilder.createFor(this, values)
-                .setSeverity(warning ? org.openjdk.jmc.flightrecorder.rules.Severity.WARNING
-                        : org.openjdk.jmc.flightrecorder.rules.Severity.INFO)
-                .addResult(TypedResult.SCORE, UnitLookup.NUMBER_UNITY.quantity(warning ? 80 : 50))
-                .setSummary(findings.size() + " finding(s), " + connections + " connection(s): " + findings.get(0).summary())
+        explanation.append(top.explanation());
+        ResultBuilder result = ResultBuilder.createFor(this, values)
+                .setSeverity(Severity.get(score))
+                .addResult(TypedResult.SCORE, UnitLookup.NUMBER_UNITY.quantity(score))
+                .setSummary(findings.size() + " finding(s), " + connections + " connection(s): " + top.summary())
                 .setExplanation(explanation.toString())
-                .setSolution(findings.get(0).advice())
-                .build();
+                .setSolution(top.advice());
+        for (Measure m : top.measures()) {
+            result.addResult(this.results.get(m.kind()), unit(m.kind().unit()).quantity(m.value()));
+        }
+        return result.build();
     }
 }

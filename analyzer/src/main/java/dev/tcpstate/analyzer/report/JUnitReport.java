@@ -24,7 +24,7 @@ final class JUnitReport {
     static void write(Report r, Writer out) throws IOException {
         List<Finding> findings = r.findings();
         List<FindingRule> clean = Findings.rules().stream()
-                .filter(rule -> findings.stream().noneMatch(f -> f.type() == rule.type()))
+                .filter(rule -> findings.stream().noneMatch(f -> f.type().equals(rule.type())))
                 .toList();
         int tests = findings.size() + clean.size();
         try {

@@ -56,7 +56,7 @@ final class JsonReport {
             thresholds.put(p.id(), text(p, r));
         }
         ArrayNode failOn = root.putArray("failOn");
-        r.failOn().stream().sorted().forEach(k -> failOn.add(k.name()));
+        r.failOn().stream().sorted(Findings.inReportOrder()).forEach(k -> failOn.add(k.name()));
         root.put("failed", r.fails());
 
         ObjectNode connections = root.putObject("connections");

@@ -20,10 +20,13 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
 
 import dev.tcpstate.analyzer.fixture.Changes;
+import dev.tcpstate.analyzer.fixture.Scenarios;
+import dev.tcpstate.analyzer.report.Report;
 import dev.tcpstate.analyzer.timeline.Timeline;
 import dev.tcpstate.contract.AbortCause;
 import dev.tcpstate.contract.Durations;
@@ -50,7 +53,7 @@ class FindingsTest {
         c.client(11, 50011, "10.0.0.8", 443).site("com.example.Pool.borrow:42").connect(0)
                 .go(96, ESTABLISHED, CLOSE_WAIT, KERNEL, "RCV_FIN"); // 4 s: below the 5 s default
 
-        List<Finding> findings = of(c, FindingType.CLOSE_WAIT_LINGER);
+        List<Finding> findings = of(c, CloseWaitLinger.TYPE);
         assertEquals(2, findings.size());
         Finding pool = findings.get(0);
         assertEquals(3, pool.count());
@@ -74,18 +77,18 @@ class FindingsTest {
     void theCloseWaitThresholdIsInclusiveAndSettable() {
         Changes c = new Changes().endAt(100);
         c.client(1, 50001, "10.0.0.9", 443).connect(0).go(96, ESTABLISHED, CLOSE_WAIT, KERNEL, "RCV_FIN");
-        assertTrue(of(c, FindingType.CLOSE_WAIT_LINGER).isEmpty());
+        assertTrue(of(c, CloseWaitLinger.TYPE).isEmpty());
         Thresholds four = Thresholds.defaults().with(CloseWaitLinger.THRESHOLD, Duration.ofSeconds(4));
-        assertEquals(1, of(c, FindingType.CLOSE_WAIT_LINGER, four).size());
+        assertEquals(1, of(c, CloseWaitLinger.TYPE, four).size());
         Thresholds five = Thresholds.defaults().with(CloseWaitLinger.THRESHOLD, Duration.ofMillis(4001));
-        assertTrue(of(c, FindingType.CLOSE_WAIT_LINGER, five).isEmpty());
+        assertTrue(of(c, CloseWaitLinger.TYPE, five).isEmpty());
     }
 
     @Test
     void anUnknownOpeningSiteIsSaidSo() {
         Changes c = new Changes().endAt(100);
         c.client(7, 50007, "10.0.0.9", 443).restated(95, CLOSE_WAIT, KERNEL, 80);
-        Finding f = of(c, FindingType.CLOSE_WAIT_LINGER).get(0);
+        Finding f = of(c, CloseWaitLinger.TYPE).get(0);
         assertFalse(f.site().isKnown());
         assertTrue(f.summary().contains("unknown site"), f.summary());
     }
@@ -101,10 +104,10 @@ class FindingsTest {
                     .go(t + 0.01, FIN_WAIT_1, TIME_WAIT, EXPECTED, "ASSUMED_PEER_CLOSED");
         }
         c.summary(1, 32768, 60999);
-        assertTrue(of(c, FindingType.TIME_WAIT_ACCUMULATION).isEmpty(), "600 at once is below the default 1000");
+        assertTrue(of(c, TimeWaitAccumulation.TYPE).isEmpty(), "600 at once is below the default 1000");
 
         Thresholds t = Thresholds.defaults().with(TimeWaitAccumulation.THRESHOLD, 500L);
-        Finding f = of(c, FindingType.TIME_WAIT_ACCUMULATION, t).get(0);
+        Finding f = of(c, TimeWaitAccumulation.TYPE, t).get(0);
         assertEquals(1200, f.count());
         assertEquals(600, (long) f.measure(TimeWaitAccumulation.PEAK).orElseThrow().value());
         assertEquals(10.0, f.measure(TimeWaitAccumulation.RATE).orElseThrow().value(), 0.1);
@@ -126,7 +129,7 @@ class FindingsTest {
                     .go(i * 2 + 1.5, TIME_WAIT, CLOSED, KERNEL, "TIMEOUT_2MSL");
         }
         Thresholds one = Thresholds.defaults().with(TimeWaitAccumulation.THRESHOLD, 1L);
-        Finding f = of(c, FindingType.TIME_WAIT_ACCUMULATION, one).get(0);
+        Finding f = of(c, TimeWaitAccumulation.TYPE, one).get(0);
         assertEquals(1, (long) f.measure(TimeWaitAccumulation.PEAK).orElseThrow().value());
         assertEquals(10, (long) f.measure(TimeWaitAccumulation.KERNEL_OBSERVED).orElseThrow().value());
     }
@@ -141,7 +144,7 @@ class FindingsTest {
         }
         c.client(99, 40999, "10.0.0.9", 8080).site("com.example.Upload.half:3").connect(0)
                 .go(1, ESTABLISHED, FIN_WAIT_1, API, "SHUTDOWN_OUTPUT"); // still open: not in TIME_WAIT
-        Finding f = of(c, FindingType.TIME_WAIT_ACCUMULATION,
+        Finding f = of(c, TimeWaitAccumulation.TYPE,
                 Thresholds.defaults().with(TimeWaitAccumulation.THRESHOLD, 20L)).get(0);
         assertEquals(20, f.count());
         assertEquals(20, (long) f.measure(TimeWaitAccumulation.PEAK).orElseThrow().value());
@@ -157,7 +160,7 @@ class FindingsTest {
                     .go(i + 0.1, ESTABLISHED, FIN_WAIT_1, API, "CLOSE")
                     .go(i + 0.1, FIN_WAIT_1, TIME_WAIT, EXPECTED, "ASSUMED_PEER_CLOSED");
         }
-        Finding f = of(c, FindingType.TIME_WAIT_ACCUMULATION,
+        Finding f = of(c, TimeWaitAccumulation.TYPE,
                 Thresholds.defaults().with(TimeWaitAccumulation.THRESHOLD, 5L)).get(0);
         assertEquals("10.0.0.7", f.peer(), "accepted connections group by the peer's address");
         assertTrue(f.measure(TimeWaitAccumulation.PORT_FRACTION).isEmpty());
@@ -175,7 +178,7 @@ class FindingsTest {
         c.client(3, 50003, "10.0.0.9", 443).site("com.example.Upload.finish:88").connect(0)
                 .go(1, ESTABLISHED, FIN_WAIT_1, API, "SHUTDOWN_OUTPUT")
                 .go(2, FIN_WAIT_1, TIME_WAIT, API, "READ_EOF");
-        Finding f = of(c, FindingType.FIN_WAIT_2_LINGER).get(0);
+        Finding f = of(c, FinWait2Linger.TYPE).get(0);
         assertEquals(2, f.count());
         assertEquals(1, (long) f.measure(FinWait2Linger.KERNEL_CONFIRMED).orElseThrow().value());
         assertEquals("com.example.Upload.finish:88", f.site().frame().toString());
@@ -186,7 +189,7 @@ class FindingsTest {
         Changes c = new Changes().endAt(100);
         c.client(1, 50001, "10.0.0.9", 443).site("com.example.Leaky.open:5").connect(0)
                 .go(40, ESTABLISHED, FIN_WAIT_1, API, "GARBAGE_COLLECTED", "garbage collected without close", -1);
-        Finding f = of(c, FindingType.CLOSED_BY_GC).get(0);
+        Finding f = of(c, ClosedByGarbageCollection.TYPE).get(0);
         assertEquals(1, f.count());
         assertEquals("com.example.Leaky.open:5", f.site().frame().toString());
         assertEquals(40, f.measure(ClosedByGarbageCollection.LONGEST_LIFETIME).orElseThrow().value() / 1e9, 0.01);
@@ -199,7 +202,7 @@ class FindingsTest {
                 .abort(1, ESTABLISHED, AbortCause.LINGER_ZERO, "Socket.close with SO_LINGER 0");
         c.client(2, 50002, "10.0.0.9", 444).site("com.example.Sloppy.close:4").connect(0)
                 .abort(1, ESTABLISHED, AbortCause.UNREAD_INPUT, "SocketChannel.close with unread input");
-        List<Finding> f = of(c, FindingType.RESET_ON_CLOSE);
+        List<Finding> f = of(c, ResetOnClose.TYPE);
         assertEquals(2, f.size());
         Finding lost = f.stream().filter(x -> x.severity() == Severity.WARNING).findFirst().orElseThrow();
         assertEquals("10.0.0.9:444", lost.peer());
@@ -262,10 +265,44 @@ class FindingsTest {
 
     @Test
     void failOnNamesAreTheShortKindsOrTheTypeNames() {
-        assertEquals(FindingType.CLOSE_WAIT_LINGER, FindingType.byName("close-wait"));
-        assertEquals(FindingType.TIME_WAIT_ACCUMULATION, FindingType.byName("TIME_WAIT_ACCUMULATION"));
-        assertEquals(FindingType.CLOSED_BY_GC, FindingType.byName("gc-close"));
-        assertEquals(null, FindingType.byName("close-wiat"));
+        assertEquals(CloseWaitLinger.TYPE, Findings.type("close-wait").orElseThrow());
+        assertEquals(TimeWaitAccumulation.TYPE, Findings.type("TIME_WAIT_ACCUMULATION").orElseThrow());
+        assertEquals(ClosedByGarbageCollection.TYPE, Findings.type("gc-close").orElseThrow());
+        assertTrue(Findings.type("close-wiat").isEmpty());
+    }
+
+    @Test
+    void aStayPastTheThresholdScoresHigherTheLongerItIsWithinItsSeverity() {
+        Changes c = new Changes().endAt(100);
+        c.client(1, 50001, "10.0.0.9", 443).connect(0).go(10, ESTABLISHED, CLOSE_WAIT, KERNEL, "RCV_FIN"); // 90 s
+        FindingRule rule = new CloseWaitLinger();
+        Thresholds half = Thresholds.defaults().with(CloseWaitLinger.THRESHOLD, Duration.ofSeconds(45));
+        assertEquals(87.5, rule.score(of(c, CloseWaitLinger.TYPE, half).get(0), half), 1e-9);
+        Thresholds all = Thresholds.defaults().with(CloseWaitLinger.THRESHOLD, Duration.ofSeconds(90));
+        assertEquals(75, rule.score(of(c, CloseWaitLinger.TYPE, all).get(0), all), 1e-9);
+    }
+
+    @Test
+    void everyFindingScoresInTheBandOfItsSeverityAndMeasuresOnlyWhatItsRuleDeclares() {
+        Report r = Scenarios.troubled(Set.of());
+        Set<FindingType> seen = new HashSet<>();
+        for (Finding f : r.findings()) {
+            FindingRule rule = Findings.rules().stream().filter(x -> x.type().equals(f.type())).findFirst().orElseThrow();
+            double score = rule.score(f, r.thresholds());
+            boolean inBand = f.severity() == Severity.WARNING ? score >= 75 && score <= 100 : score >= 25 && score < 75;
+            assertTrue(inBand, f.severity() + " scored " + score + ": " + f.summary());
+            assertTrue(rule.measures().containsAll(f.measures().stream().map(Measure::kind).toList()), f.type().name());
+            seen.add(f.type());
+        }
+        assertTrue(seen.size() >= 3, seen.toString());
+    }
+
+    @Test
+    void everyKindOfFindingHasItsOwnNames() {
+        for (Function<FindingType, String> name : List.<Function<FindingType, String>>of(
+                FindingType::name, FindingType::kind, FindingType::ruleId, FindingType::ruleName)) {
+            assertEquals(Findings.types().size(), Findings.types().stream().map(name).distinct().count());
+        }
     }
 
     @Test

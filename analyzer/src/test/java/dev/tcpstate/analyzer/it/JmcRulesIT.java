@@ -16,6 +16,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.tcpstate.analyzer.findings.FindingType;
+import dev.tcpstate.analyzer.findings.Findings;
+
 /**
  * The findings as JDK Mission Control rules, run by JMC's own batch report
  * ({@code JfrRulesReport}) with the analyzer jar on the class path, next to JMC's built-in rules.
@@ -67,9 +70,8 @@ class JmcRulesIT {
         assertEquals("Warning", closeWait[0], String.join(" | ", closeWait));
         assertTrue(closeWait[1].contains("held in CLOSE_WAIT") && closeWait[1].contains("127.0.0.1:"), closeWait[1]);
         assertTrue(closeWait[1].contains("opened at dev.tcpstate.analyzer.it.LoopbackScenarios"), closeWait[1]);
-        for (String id : List.of("tcpstate.TimeWaitAccumulation", "tcpstate.FinWait2Linger",
-                "tcpstate.ClosedByGarbageCollection", "tcpstate.ResetOnClose")) {
-            assertTrue(rules.containsKey(id), id + " in " + rules.keySet());
+        for (FindingType type : Findings.types()) {
+            assertTrue(rules.containsKey(type.ruleId()), type.ruleId() + " in " + rules.keySet());
         }
     }
 
@@ -109,6 +111,7 @@ class JmcRulesIT {
                 assertEquals("OK", result[0], id + ": " + result[1]);
             }
         });
-        assertEquals(5, rules.keySet().stream().filter(id -> id.startsWith("tcpstate.")).count(), rules.keySet().toString());
+        assertEquals(Findings.types().size(), rules.keySet().stream().filter(id -> id.startsWith("tcpstate.")).count(),
+                rules.keySet().toString());
     }
 }

@@ -28,8 +28,9 @@ import org.w3c.dom.NodeList;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.tcpstate.analyzer.findings.FindingType;
+import dev.tcpstate.analyzer.findings.CloseWaitLinger;
 import dev.tcpstate.analyzer.findings.Findings;
+import dev.tcpstate.analyzer.findings.TimeWaitAccumulation;
 import dev.tcpstate.analyzer.fixture.Scenarios;
 import dev.tcpstate.contract.TcpState;
 
@@ -43,7 +44,7 @@ class ReportFormatsTest {
 
     @Test
     void textPutsTheSummaryFirstThenTheDetails() throws IOException {
-        String text = render(Format.TEXT, Scenarios.troubled(Set.of(FindingType.CLOSE_WAIT_LINGER)));
+        String text = render(Format.TEXT, Scenarios.troubled(Set.of(CloseWaitLinger.TYPE)));
         int summary = text.indexOf("Findings: 3");
         int details = text.indexOf("Details");
         assertTrue(summary > 0 && details > summary, text);
@@ -66,7 +67,7 @@ class ReportFormatsTest {
     @Test
     void jsonHasExactlyTheDocumentedShape() throws IOException {
         Map<String, Row> doc = documentedFields();
-        JsonNode json = new ObjectMapper().readTree(render(Format.JSON, Scenarios.troubled(Set.of(FindingType.TIME_WAIT_ACCUMULATION))));
+        JsonNode json = new ObjectMapper().readTree(render(Format.JSON, Scenarios.troubled(Set.of(TimeWaitAccumulation.TYPE))));
         List<String> problems = new ArrayList<>();
         check(json, "", doc, problems);
         assertTrue(problems.isEmpty(), String.join("\n", problems));
