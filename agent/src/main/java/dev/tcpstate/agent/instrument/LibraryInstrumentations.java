@@ -6,8 +6,13 @@ import java.util.List;
 /** Every library the agent weaves: adding one is one {@link LibraryInstrumentation} class and one line here. */
 public final class LibraryInstrumentations {
 
-    private static final List<LibraryInstrumentation> ALL = List.of(
-            new NettyInstrumentation());
+    private static final List<LibraryInstrumentation> ALL = all(new NettyInstrumentation());
+
+    private static List<LibraryInstrumentation> all(LibraryInstrumentation... transports) {
+        List<LibraryInstrumentation> all = new ArrayList<>(List.of(transports));
+        all.addAll(LibraryEntryInstrumentation.libraries());
+        return List.copyOf(all);
+    }
 
     private LibraryInstrumentations() {
     }
