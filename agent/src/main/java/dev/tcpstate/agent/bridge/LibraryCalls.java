@@ -75,7 +75,9 @@ public final class LibraryCalls {
         }
         try {
             Faults.maybeFail("bridge");
-            URI uri = request instanceof java.net.http.HttpRequest ? ((java.net.http.HttpRequest) request).uri() : null;
+            // by reflection: java.net.http is the platform loader's, which this boot-loaded class cannot see
+            Object found = get(request, "uri");
+            URI uri = found instanceof URI ? (URI) found : null;
             int port = uri == null ? 0 : uri.getPort() >= 0 ? uri.getPort()
                     : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
             r.libraryCall(Library.JDK_HTTP_CLIENT, entry, uri == null ? null : uri.getHost(), port);
@@ -149,14 +151,16 @@ public final class LibraryCalls {
     }
 
     /**
-     * Looked up through a public type declaring it: the implementation class of a library (OkHttp's
-     * {@code RealCall}, Jetty's {@code HttpRequest}) may be public, but reflection must start at a
-     * public declaration to be allowed.
+     * Looked up through a public type of an exported package declaring it: the implementation class of
+     * a library (the JDK's {@code jdk.internal.net.http.ImmutableHttpRequest}) may be public in a package
+     * its module does not export, and reflection must start at a declaration it may call.
      */
     private static Method publicMethod(Class<?> type, String name) {
         try {
             Method m = type.getMethod(name);
-            if (java.lang.reflect.Modifier.isPublic(m.getDeclaringClass().getModifiers())) {
+            Class<?> declaring = m.getDeclaringClass();
+            if (java.lang.reflect.Modifier.isPublic(declaring.getModifiers())
+                    && declaring.getModule().isExported(declaring.getPackageName())) {
                 return m;
             }
             for (Class<?> i : type.getInterfaces()) {

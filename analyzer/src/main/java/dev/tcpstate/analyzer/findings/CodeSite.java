@@ -18,7 +18,8 @@ import dev.tcpstate.contract.Source;
  * not the agent, not a networking library), the frames below it (its callers), and the library frame
  * it entered through. When a library did the work on a thread of its own (no application frame in
  * that stack), the site is the application's call into the library that asked for it
- * ({@code tcpstate.LibraryCall}), and {@code libraryThread} names the thread the library used.
+ * ({@code tcpstate.LibraryCall}), and {@code libraryThread} names the thread the library used; a close
+ * the library did on its own thread is answered for by the code that opened the connection.
  *
  * @param frame the application's frame; when there is none, the outermost frame of the innermost
  *     library (or of the JDK); {@code null} when the event is not in the recording or has no stack
@@ -55,6 +56,14 @@ public record CodeSite(Frame frame, List<Frame> below, String thread, boolean ap
             return own;
         }
         StateChange opened = c.opened() != null ? c.opened() : event;
+        if (opened != event) {
+            // closed by the library on its own thread: the code that asked for the connection answers for it
+            CodeSite asked = of(timeline, c, opened, attribution);
+            if (asked.applicationFrame()) {
+                return new CodeSite(asked.frame(), asked.below(), asked.thread(), true,
+                        asked.library() != null ? asked.library() : own.library(), asked.entry(), event.thread());
+            }
+        }
         Set<Library> libraries = librariesIn(opened.stack(), attribution);
         libraries.addAll(librariesIn(event.stack(), attribution));
         LibraryCall call = timeline.libraryCallFor(c, opened.time(), libraries);
@@ -150,8 +159,8 @@ public record CodeSite(Frame frame, List<Frame> below, String thread, boolean ap
         }
         String on = thread.isEmpty() ? "" : "thread \"" + thread + "\"";
         if (!libraryThread.isEmpty()) {
-            return label() + " (asked on " + on + "; " + library.displayName() + " did it on its thread \""
-                    + libraryThread + "\")";
+            return label() + " (asked on " + on + "; " + (library == null ? "done" : library.displayName() + " did it")
+                    + " on its thread \"" + libraryThread + "\")";
         }
         String where = label() + (on.isEmpty() ? "" : " (" + on + ")");
         if (applicationFrame) {

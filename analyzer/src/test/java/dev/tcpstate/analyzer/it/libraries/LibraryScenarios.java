@@ -224,6 +224,10 @@ public final class LibraryScenarios {
             client.newRequest(url(port)).headers(h -> h.put(org.eclipse.jetty.http.HttpHeader.CONNECTION, "close"))
                     .timeout(TIMEOUT_SECONDS, TimeUnit.SECONDS).send();
         }
+        // Jetty ends a "Connection: close" exchange with shutdownOutput; the channel's close comes later,
+        // so only the kernel view shows these ports in TIME_WAIT: stay up for three of its samples, as a
+        // service would, rather than exit before they are taken
+        Thread.sleep(1_500);
     }
 
     // ---- Apache HttpClient 5 (classic) ----
