@@ -1,6 +1,5 @@
 package dev.tcpstate.agent;
 
-import dev.tcpstate.agent.bridge.LibraryCalls;
 import dev.tcpstate.agent.bridge.SocketBridge;
 import dev.tcpstate.agent.fault.Faults;
 import dev.tcpstate.agent.instrument.Installer;
@@ -106,7 +105,6 @@ public final class AgentRuntime {
         } catch (Throwable t) {
             if (phase != Phase.INSTALLED) {
                 SocketBridge.uninstall();
-                LibraryCalls.uninstall();
             }
             report(AgentStatus.failed(t.toString()), "agent not started: " + t);
         }
@@ -121,7 +119,6 @@ public final class AgentRuntime {
                         installation.woven().size()), null);
             } catch (Throwable t) {
                 SocketBridge.uninstall();
-                LibraryCalls.uninstall();
                 report(AgentStatus.failed(t.toString()), "agent not started: " + t);
             }
         }
@@ -139,7 +136,6 @@ public final class AgentRuntime {
         PeriodicEvents.register(r, hostView(), this::droppedTotal);
         startKernelView(r, options);
         SocketBridge.install(r);
-        LibraryCalls.install(r);
         installation = Installer.install(inst, agentJar, AgentRuntime::log, options.verbose());
         phase = Phase.INSTALLED;
         if (installation.wovenEvery("setSoLinger") && installation.wovenEvery("setOption")) {
@@ -157,10 +153,8 @@ public final class AgentRuntime {
             KernelSampler s = sampler;
             if (wanted) {
                 SocketBridge.install(r);
-                LibraryCalls.install(r);
             } else {
                 SocketBridge.uninstall();
-                LibraryCalls.uninstall();
                 r.clear();
             }
             if (s != null) {
@@ -251,7 +245,6 @@ public final class AgentRuntime {
         }
         PeriodicEvents.emitNow(registry);
         SocketBridge.uninstall();
-        LibraryCalls.uninstall();
         boolean restored = installation.transformer().reset(instrumentation,
                 AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
         Installer.forgetWoven();
@@ -293,7 +286,7 @@ public final class AgentRuntime {
     private long droppedTotal() {
         JfrEventSink sink = eventSink;
         KernelSampler s = sampler;
-        return SocketBridge.droppedCount() + LibraryCalls.droppedCount() + (sink == null ? 0 : sink.failures())
+        return SocketBridge.droppedCount() + (sink == null ? 0 : sink.failures())
                 + (s == null ? 0 : s.failures());
     }
 
@@ -301,7 +294,7 @@ public final class AgentRuntime {
     private void reportDropped() {
         JfrEventSink sink = eventSink;
         KernelSampler s = sampler;
-        long bridge = SocketBridge.droppedCount() + LibraryCalls.droppedCount();
+        long bridge = SocketBridge.droppedCount();
         long events = sink == null ? 0 : sink.failures();
         long samples = s == null ? 0 : s.failures();
         if (bridge + events + samples > 0) {

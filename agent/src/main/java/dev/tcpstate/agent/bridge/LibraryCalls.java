@@ -7,7 +7,6 @@ import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the advice at a networking library's public entry calls: the application asked the library
@@ -21,8 +20,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LibraryCalls {
 
-    private static volatile ConnectionRegistry registry;
-    private static final AtomicLong dropped = new AtomicLong();
     /** Public no-argument methods, by declaring class and name; a missing one is cached as {@link #ABSENT}. */
     private static final ConcurrentHashMap<Class<?>, ConcurrentHashMap<String, Method>> METHODS =
             new ConcurrentHashMap<>();
@@ -36,107 +33,92 @@ public final class LibraryCalls {
         }
     }
 
+    /** What the application asked for: a host as it named it (null when unknown) and a port (0). */
+    private record Peer(String host, int port) {
+        static final Peer UNKNOWN = new Peer(null, 0);
+
+        static Peer of(URI uri) {
+            if (uri == null || uri.getHost() == null) {
+                return UNKNOWN;
+            }
+            boolean secure = "https".equalsIgnoreCase(uri.getScheme()) || "wss".equalsIgnoreCase(uri.getScheme());
+            return new Peer(uri.getHost(), uri.getPort() >= 0 ? uri.getPort() : secure ? 443 : 80);
+        }
+    }
+
     private LibraryCalls() {
-    }
-
-    public static void install(ConnectionRegistry r) {
-        registry = r;
-    }
-
-    public static void uninstall() {
-        registry = null;
-    }
-
-    /** Calls lost to a failure inside the agent. */
-    public static long droppedCount() {
-        return dropped.get();
     }
 
     /** OkHttp's {@code RealCall.execute()} / {@code enqueue(Callback)}: {@code call.request().url()}. */
     public static void okHttp(Object call, String entry) {
-        ConnectionRegistry r = registry;
-        if (r == null || !r.wantsLibraryCalls()) {
-            return;
-        }
-        try {
-            Faults.maybeFail("bridge");
-            Object url = get(get(call, "request"), "url");
-            r.libraryCall(Library.OKHTTP, entry, string(get(url, "host")), number(get(url, "port")));
-        } catch (Throwable t) {
-            dropped.incrementAndGet();
-        }
+        record(Library.OKHTTP, call, entry);
     }
 
     /** The JDK's {@code HttpClient.send} / {@code sendAsync}: {@code request.uri()}. */
     public static void jdkHttpClient(Object request, String entry) {
-        ConnectionRegistry r = registry;
-        if (r == null || !r.wantsLibraryCalls()) {
-            return;
-        }
-        try {
-            Faults.maybeFail("bridge");
-            // by reflection: java.net.http is the platform loader's, which this boot-loaded class cannot see
-            Object found = get(request, "uri");
-            URI uri = found instanceof URI ? (URI) found : null;
-            int port = uri == null ? 0 : uri.getPort() >= 0 ? uri.getPort()
-                    : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
-            r.libraryCall(Library.JDK_HTTP_CLIENT, entry, uri == null ? null : uri.getHost(), port);
-        } catch (Throwable t) {
-            dropped.incrementAndGet();
-        }
+        record(Library.JDK_HTTP_CLIENT, request, entry);
     }
 
     /** Netty's {@code Bootstrap} connecting a channel to {@code remote} (a {@code SocketAddress}). */
     public static void nettyConnect(Object remote, String entry) {
-        ConnectionRegistry r = registry;
-        if (r == null || !r.wantsLibraryCalls()) {
-            return;
-        }
-        try {
-            Faults.maybeFail("bridge");
-            String host = null;
-            int port = 0;
-            if (remote instanceof InetSocketAddress) {
-                InetSocketAddress a = (InetSocketAddress) remote;
-                host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
-                port = a.getPort();
-            }
-            r.libraryCall(Library.NETTY, entry, host, port);
-        } catch (Throwable t) {
-            dropped.incrementAndGet();
-        }
+        record(Library.NETTY, remote, entry);
     }
 
     /** Jetty's {@code HttpClient} sending a request: {@code request.getHost()}, {@code getPort()}. */
     public static void jetty(Object request, String entry) {
-        ConnectionRegistry r = registry;
-        if (r == null || !r.wantsLibraryCalls()) {
-            return;
-        }
-        try {
-            Faults.maybeFail("bridge");
-            r.libraryCall(Library.JETTY, entry, string(get(request, "getHost")), number(get(request, "getPort")));
-        } catch (Throwable t) {
-            dropped.incrementAndGet();
-        }
+        record(Library.JETTY, request, entry);
     }
 
     /** Reactor Netty's {@code HttpClient} subscribed to a request: its {@code HttpClientConfig.uri()}. */
     public static void reactorNetty(Object config, String entry) {
-        ConnectionRegistry r = registry;
+        record(Library.REACTOR_NETTY, config, entry);
+    }
+
+    /**
+     * The one guard: nothing while the agent is off or no recording wants the event, every failure
+     * counted with the bridge's, never thrown.
+     */
+    private static void record(Library library, Object target, String entry) {
+        ConnectionRegistry r = SocketBridge.registry();
         if (r == null || !r.wantsLibraryCalls()) {
             return;
         }
         try {
             Faults.maybeFail("bridge");
-            Object uri = get(config, "uri");
-            URI parsed = uri instanceof String ? URI.create((String) uri) : null;
-            String host = parsed == null ? null : parsed.getHost();
-            int port = parsed == null || host == null ? 0 : parsed.getPort() >= 0 ? parsed.getPort()
-                    : "https".equalsIgnoreCase(parsed.getScheme()) || "wss".equalsIgnoreCase(parsed.getScheme()) ? 443 : 80;
-            r.libraryCall(Library.REACTOR_NETTY, entry, host, port);
+            Peer peer = peerOf(library, target);
+            r.libraryCall(library, entry, peer.host, peer.port);
         } catch (Throwable t) {
-            dropped.incrementAndGet();
+            SocketBridge.drop();
+        }
+    }
+
+    /** What each library's object says of the peer the application asked for. */
+    private static Peer peerOf(Library library, Object target) throws ReflectiveOperationException {
+        switch (library) {
+            case OKHTTP: {
+                Object url = get(get(target, "request"), "url");
+                return new Peer(string(get(url, "host")), number(get(url, "port")));
+            }
+            case JDK_HTTP_CLIENT: {
+                // by reflection: java.net.http is the platform loader's, which this boot-loaded class cannot see
+                Object uri = get(target, "uri");
+                return Peer.of(uri instanceof URI ? (URI) uri : null);
+            }
+            case NETTY: {
+                if (!(target instanceof InetSocketAddress)) {
+                    return Peer.UNKNOWN;
+                }
+                InetSocketAddress a = (InetSocketAddress) target;
+                return new Peer(a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString(), a.getPort());
+            }
+            case JETTY:
+                return new Peer(string(get(target, "getHost")), number(get(target, "getPort")));
+            case REACTOR_NETTY: {
+                Object uri = get(target, "uri");
+                return Peer.of(uri instanceof String ? URI.create((String) uri) : null);
+            }
+            default:
+                return Peer.UNKNOWN;
         }
     }
 

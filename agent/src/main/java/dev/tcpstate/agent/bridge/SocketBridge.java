@@ -48,6 +48,11 @@ public final class SocketBridge {
         return dropped.get();
     }
 
+    /** The registry while the agent runs, else null: for the other bridge classes of this package. */
+    static ConnectionRegistry registry() {
+        return registry;
+    }
+
     /** An observation another bridge class of this package lost to a failure inside the agent. */
     static void drop() {
         dropped.incrementAndGet();
