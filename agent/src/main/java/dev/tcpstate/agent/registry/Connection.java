@@ -34,6 +34,8 @@ public final class Connection {
     long kernelGeneration;
     /** When the application's last call on it returned (a close is decided at its start). */
     long settledNanos;
+    /** The application's close has been decided and has not returned: the kernel may not have seen it yet. */
+    boolean closeInFlight;
     /** Every state it has been in, one bit per {@code TcpState} ordinal. */
     int visited;
     /** The application read the end of its input stream. */

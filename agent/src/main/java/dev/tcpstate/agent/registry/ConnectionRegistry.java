@@ -153,6 +153,7 @@ public final class ConnectionRegistry {
                     c.releasedNanos = System.nanoTime();
                 }
                 c.released = true;
+                c.closeInFlight = stimulus != Stimulus.GARBAGE_COLLECTED; // the cleaner's close has no end to wait for
                 after = assumptions.afterRelease(c, after);
                 transitions.afterTransition(c);
             }
@@ -195,6 +196,7 @@ public final class ConnectionRegistry {
     public void settled(Connection c) {
         synchronized (c) {
             c.settledNanos = System.nanoTime();
+            c.closeInFlight = false;
         }
     }
 

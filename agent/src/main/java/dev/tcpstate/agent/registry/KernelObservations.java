@@ -17,6 +17,9 @@ final class KernelObservations {
      * several segments (a close and its ACK on loopback take microseconds): the one segment that would
      * explain the change in one step (an RST, from ESTABLISHED) is then a guess, and not written as fact.
      */
+    /** How long a close that has not returned keeps the kernel's rows of its connection from being taken as news. */
+    static final long CLOSE_IN_FLIGHT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+
     static final String VANISHED = "kernel: no longer listed (ended between two samples)";
 
     /** {@code sampleStartNanos} of an observation that is not a row of a sample. */
@@ -57,6 +60,15 @@ final class KernelObservations {
      */
     void observe(Connection c, TcpState observed, long timerMillis, String trigger, long sampleStartNanos) {
         synchronized (c) {
+            if (sampleStartNanos != NO_SAMPLE && c.closeInFlight && observed != TcpState.CLOSED
+                    && sampleStartNanos - c.releasedNanos < CLOSE_IN_FLIGHT_NANOS) {
+                // The application's close has begun and not returned: whatever this sample read of the
+                // row may predate it (seen: a peer's FIN read as CLOSE_WAIT after our close began). The
+                // first sample after the close returns says where the connection is; a close that has
+                // not returned in a second (SO_LINGER's wait, or an end the agent missed) no longer hides it.
+                // A row gone is news at any time: only the kernel's close removes it.
+                return;
+            }
             if (sampleStartNanos != NO_SAMPLE && c.stateSource != Source.KERNEL
                     && (Math.max(c.stateSinceNanos, c.settledNanos) - sampleStartNanos > 0 || wasIn(c, observed))) {
                 // A row read before the application's last call: TCP never goes back to a state it

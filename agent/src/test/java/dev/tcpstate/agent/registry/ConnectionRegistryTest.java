@@ -166,11 +166,28 @@ class ConnectionRegistryTest {
     }
 
     @Test
+    void aSampleTakenWhileTheApplicationsCloseHasNotReturnedIsNotNews() {
+        registry.setKernelViewActive(true);
+        Connection c = client(new Object(), 40011, 8080);
+        registry.apply(c, Stimulus.CLOSE, "close"); // decided at close's start: FIN_WAIT_1
+        int before = sink.events.size();
+        // the peer's FIN arrived before our close reached the kernel: a sample begun after the close
+        // began still reads the row as CLOSE_WAIT
+        registry.observeKernelState(c, TcpState.CLOSE_WAIT, -1, null, System.nanoTime());
+        assertEquals(TcpState.FIN_WAIT_1, c.state());
+        assertEquals(before, sink.events.size(), sink.events.toString());
+        registry.settled(c);
+        registry.observeKernelState(c, TcpState.CLOSED, -1, null, System.nanoTime());
+        assertEquals(TcpState.CLOSED, c.state(), "the first sample after the close returned is news");
+    }
+
+    @Test
     void aRowOfAReusedTupleNeverMovesAConnectionBackFromTimeWait() {
         registry.setKernelViewActive(true);
         Object socket = new Object();
         Connection c = client(socket, 40010, 8080);
         registry.apply(c, Stimulus.CLOSE, "close");
+        registry.settled(c);
         registry.observeKernelState(c, TcpState.TIME_WAIT, 60_000, null);
         int before = sink.events.size();
         registry.observeKernelState(c, TcpState.ESTABLISHED, -1, null, System.nanoTime());
