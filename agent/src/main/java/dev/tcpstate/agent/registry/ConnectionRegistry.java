@@ -169,6 +169,11 @@ public final class ConnectionRegistry {
         kernel.observe(c, observed, timerMillis, trigger, KernelObservations.NO_SAMPLE);
     }
 
+    /** The kernel no longer lists this connection, which it did before the sample begun at {@code sampleStartNanos}. */
+    void observeVanished(Connection c, long sampleStartNanos) {
+        kernel.vanished(c, sampleStartNanos);
+    }
+
     /**
      * As above, for a row of a sample that began at {@code sampleStartNanos}: a row read before the
      * application's last call on the connection is older than what the API showed, and is ignored.

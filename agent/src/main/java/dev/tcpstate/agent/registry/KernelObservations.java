@@ -12,14 +12,14 @@ import dev.tcpstate.contract.TcpState;
  * so never an anomaly), and the connections of this process only the kernel showed.
  */
 final class KernelObservations {
+    /** How long a close that has not returned keeps the kernel's rows of its connection from being taken as news. */
+    static final long CLOSE_IN_FLIGHT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+
     /**
      * The trigger of a connection the kernel no longer lists. Between two samples a row can go by
      * several segments (a close and its ACK on loopback take microseconds): the one segment that would
      * explain the change in one step (an RST, from ESTABLISHED) is then a guess, and not written as fact.
      */
-    /** How long a close that has not returned keeps the kernel's rows of its connection from being taken as news. */
-    static final long CLOSE_IN_FLIGHT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
-
     static final String VANISHED = "kernel: no longer listed (ended between two samples)";
 
     /** {@code sampleStartNanos} of an observation that is not a row of a sample. */
@@ -59,6 +59,16 @@ final class KernelObservations {
      * the segment that explains the change, when one does.
      */
     void observe(Connection c, TcpState observed, long timerMillis, String trigger, long sampleStartNanos) {
+        observe(c, observed, timerMillis, trigger, sampleStartNanos, false);
+    }
+
+    /** A connection that existed before the sample begun at {@code sampleStartNanos} is not in it: it ended. */
+    void vanished(Connection c, long sampleStartNanos) {
+        observe(c, TcpState.CLOSED, -1, null, sampleStartNanos, true);
+    }
+
+    private void observe(Connection c, TcpState observed, long timerMillis, String trigger, long sampleStartNanos,
+            boolean vanished) {
         synchronized (c) {
             if (sampleStartNanos != NO_SAMPLE && c.closeInFlight && observed != TcpState.CLOSED
                     && sampleStartNanos - c.releasedNanos < CLOSE_IN_FLIGHT_NANOS) {
@@ -88,12 +98,10 @@ final class KernelObservations {
                 c.stateSource = Source.KERNEL;
                 return;
             }
-            Stimulus explained = trigger == VANISHED ? vanishing(from) : TransitionTable.explainKernelChange(from, observed);
-            if (trigger == VANISHED && explained != null) {
-                trigger = null; // a timer or the last ACK: named after it, as any sample names it
-            }
+            Stimulus explained = vanished ? vanishing(from) : TransitionTable.explainKernelChange(from, observed);
             if (trigger == null) {
-                trigger = explained != null ? "kernel: " + explained.description() : "kernel: observed " + observed;
+                trigger = explained != null ? "kernel: " + explained.description()
+                        : vanished ? VANISHED : "kernel: observed " + observed;
             }
             long now = System.nanoTime();
             transitions.emit(c, from, observed, explained, null, Source.KERNEL, trigger, firstSight && c.discovered ? 0

@@ -159,7 +159,7 @@ public final class KernelReconciler implements KernelRowSink {
                         && (c.kernelSeen || c.released) && c.state != TcpState.CLOSED;
             }
             if (vanished) {
-                registry.observeKernelState(c, TcpState.CLOSED, -1, KernelObservations.VANISHED, sampleStartNanos);
+                registry.observeVanished(c, sampleStartNanos);
             }
         }
     }

@@ -23,7 +23,7 @@ final class ForNettySocket implements SocketAdapter {
 
     @Override
     public boolean handles(Object socket) {
-        return NettyNativeSockets.kindOr(socket, null) == kind;
+        return NettyNativeSockets.kindOf(socket) == kind;
     }
 
     @Override

@@ -91,10 +91,9 @@ public final class NettyNativeSockets {
     private NettyNativeSockets() {
     }
 
-    /** The kind of a Netty native socket; {@code otherwise} for any other object. */
-    public static SocketKind kindOr(Object s, SocketKind otherwise) {
-        SocketKind kind = s == null ? null : SOCKETS.get(s.getClass()).kind;
-        return kind != null ? kind : otherwise;
+    /** The kind of a Netty native socket; {@code null} for any other object. */
+    public static SocketKind kindOf(Object s) {
+        return s == null ? null : SOCKETS.get(s.getClass()).kind;
     }
 
     /** Whether {@code s} is a Netty socket of a transport the agent records. */

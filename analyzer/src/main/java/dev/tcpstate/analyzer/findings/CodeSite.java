@@ -38,11 +38,6 @@ public record CodeSite(Frame frame, List<Frame> below, String thread, boolean ap
         below = List.copyOf(below);
     }
 
-    /** The site of the code that caused {@code event}, by its own stack only; {@link #UNKNOWN} for {@code null}. */
-    public static CodeSite of(StateChange event) {
-        return event == null ? UNKNOWN : of(event.stack(), event.thread(), Attribution.DEFAULT);
-    }
-
     /**
      * The site of the code that caused {@code event} of connection {@code c}: its own stack's
      * application frame; failing that, the application's call into the library whose thread did it.

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.tcpstate.analyzer.findings.AffectedConnection;
-import dev.tcpstate.analyzer.findings.CodeSite;
 import dev.tcpstate.analyzer.findings.Finding;
 import dev.tcpstate.analyzer.findings.Measure;
 import dev.tcpstate.analyzer.load.Frame;
@@ -22,7 +21,7 @@ final class FindingText {
     /** The details under a finding's heading, each line indented by {@code indent}. */
     static List<String> details(Finding f, String indent) {
         List<String> lines = new ArrayList<>();
-        lines.add(indent + f.siteRole() + " at " + site(f.site()));
+        lines.add(indent + f.siteRole() + " at " + f.site().describe());
         int shown = 0;
         for (Frame frame : f.site().below()) {
             if (shown++ == STACK_LINES) {
@@ -48,10 +47,6 @@ final class FindingText {
         lines.add(indent + "why: " + f.explanation());
         lines.add(indent + "fix: " + f.advice());
         return lines;
-    }
-
-    static String site(CodeSite site) {
-        return site.describe();
     }
 
     static String connection(AffectedConnection c) {

@@ -85,7 +85,7 @@ final class HtmlReport {
             b.append("<details class=\"finding ").append(f.severity().name().toLowerCase(Locale.ROOT)).append("\"><summary>")
                     .append("<b>").append(f.severity()).append(' ').append(f.type()).append("</b> ")
                     .append(esc(f.summary())).append("</summary>\n<div class=\"body\">");
-            b.append("<p>").append(esc(f.siteRole())).append(" at <code>").append(esc(FindingText.site(f.site())))
+            b.append("<p>").append(esc(f.siteRole())).append(" at <code>").append(esc(f.site().describe()))
                     .append("</code></p>");
             if (!f.site().below().isEmpty()) {
                 b.append("<pre>");
