@@ -52,13 +52,15 @@ public record CodeSite(Frame frame, List<Frame> below, String thread, boolean ap
         }
         StateChange opened = c.opened() != null ? c.opened() : event;
         if (opened != event) {
-            // closed by the library on its own thread: the code that asked for the connection answers for it
-            CodeSite asked = of(timeline, c, opened, attribution);
-            if (asked.applicationFrame()) {
-                return new CodeSite(asked.frame(), asked.below(), asked.thread(), true,
-                        asked.library() != null ? asked.library() : own.library(), asked.entry(), event.thread());
+            // closed by the library on its own thread: the code that opened the connection answers for it
+            CodeSite openedBy = of(opened.stack(), opened.thread(), attribution);
+            if (openedBy.applicationFrame()) {
+                return new CodeSite(openedBy.frame(), openedBy.below(), openedBy.thread(), true,
+                        openedBy.library() != null ? openedBy.library() : own.library(), openedBy.entry(),
+                        event.thread());
             }
         }
+        // the connection was opened on a library's thread too: the application's call that asked for it
         Set<Library> libraries = librariesIn(opened.stack(), attribution);
         libraries.addAll(librariesIn(event.stack(), attribution));
         LibraryCall call = timeline.libraryCallFor(c, opened.time(), libraries);
