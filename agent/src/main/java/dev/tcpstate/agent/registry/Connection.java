@@ -36,6 +36,8 @@ public final class Connection {
     long settledNanos;
     /** The application's close has been decided and has not returned: the kernel may not have seen it yet. */
     boolean closeInFlight;
+    /** The application's close has returned: the kernel has this socket in a closing state, or none. */
+    boolean closeReturned;
     /** Every state it has been in, one bit per {@code TcpState} ordinal. */
     int visited;
     /** The application read the end of its input stream. */

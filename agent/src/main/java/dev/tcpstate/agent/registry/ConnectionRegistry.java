@@ -201,6 +201,7 @@ public final class ConnectionRegistry {
     public void settled(Connection c) {
         synchronized (c) {
             c.settledNanos = System.nanoTime();
+            c.closeReturned |= c.closeInFlight;
             c.closeInFlight = false;
         }
     }

@@ -79,6 +79,14 @@ final class KernelObservations {
                 // A row gone is news at any time: only the kernel's close removes it.
                 return;
             }
+            if (sampleStartNanos != NO_SAMPLE && c.closeReturned && !closingOrGone(observed)) {
+                // Once the application's close has returned, the kernel holds this socket in a closing
+                // state or not at all. A row of its 4-tuple that is open (ESTABLISHED, CLOSE_WAIT) is a
+                // newer connection on the reused tuple, which the kernel accepted before the
+                // application's accept returned and showed it (seen: an accepted connection that went
+                // FIN_WAIT_1 to CLOSE_WAIT, ConcurrentConnectionsIT on JDK 25).
+                return;
+            }
             if (sampleStartNanos != NO_SAMPLE && c.stateSource != Source.KERNEL
                     && (Math.max(c.stateSinceNanos, c.settledNanos) - sampleStartNanos > 0 || wasIn(c, observed))) {
                 // A row read before the application's last call: TCP never goes back to a state it
@@ -112,6 +120,14 @@ final class KernelObservations {
             c.stateSinceNanos = now;
             transitions.afterTransition(c);
         }
+    }
+
+    /** The states of a socket after its own side's close: the ones a closed socket's row can show. */
+    private static boolean closingOrGone(TcpState state) {
+        return switch (state) {
+            case FIN_WAIT_1, FIN_WAIT_2, CLOSING, TIME_WAIT, LAST_ACK, CLOSED -> true;
+            default -> false;
+        };
     }
 
     private static boolean wasIn(Connection c, TcpState state) {

@@ -182,6 +182,30 @@ class ConnectionRegistryTest {
     }
 
     @Test
+    void anOpenRowOfTheTupleOfAClosedConnectionIsANewerConnectionNotThisOne() {
+        registry.setKernelViewActive(true);
+        KernelReconciler kernel = new KernelReconciler(registry);
+        Object socket = new Object();
+        Connection c = client(socket, 40012, 8080);
+        registry.apply(c, Stimulus.CLOSE, "close");
+        registry.settled(c);
+        int before = sink.events.size();
+        // the peer reused the 4-tuple at once: the kernel accepted the new connection (its client has
+        // already half-closed it) before the application's accept shows it
+        kernel.beginSample(System.nanoTime());
+        kernel.row(new KernelRow().local(0, LOOPBACK_LO, 40012).remote(0, LOOPBACK_LO, 8080)
+                .linuxState(0x08).inode(0).timerMillisLeft(-1));
+        kernel.endSample();
+        assertEquals(TcpState.FIN_WAIT_1, c.state());
+        assertEquals(before, sink.events.size(), sink.events.toString());
+        kernel.beginSample(System.nanoTime());
+        kernel.row(new KernelRow().local(0, LOOPBACK_LO, 40012).remote(0, LOOPBACK_LO, 8080)
+                .linuxState(0x06).inode(0).timerMillisLeft(59_000));
+        kernel.endSample();
+        assertEquals(TcpState.TIME_WAIT, c.state(), "a closing state of the tuple is still this connection's");
+    }
+
+    @Test
     void aRowOfAReusedTupleNeverMovesAConnectionBackFromTimeWait() {
         registry.setKernelViewActive(true);
         Object socket = new Object();
