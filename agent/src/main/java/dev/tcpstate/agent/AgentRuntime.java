@@ -161,7 +161,9 @@ public final class AgentRuntime {
                 s.setPaused(!wanted);
             }
         });
-        housekeeping = daemon("tcpstate-housekeeping", () -> housekeep(r));
+        int woven = installation.woven().size();
+        AgentStatus.running(woven, r.size()).publishLive();
+        housekeeping = daemon("tcpstate-housekeeping", () -> housekeep(r, woven));
         housekeeping.start();
         if (!exitReportHooked) {
             Runtime.getRuntime().addShutdownHook(daemon("tcpstate-exit-report", this::reportDropped));
@@ -250,6 +252,12 @@ public final class AgentRuntime {
         Installer.forgetWoven();
         SocketBridge.lingerSettersUnwoven();
         housekeeping.interrupt();
+        try {
+            housekeeping.join(TimeUnit.SECONDS.toMillis(2)); // its last live status must not outlive this stop
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        AgentStatus.withdrawLive();
         KernelSampler s = sampler;
         if (s != null) {
             s.stop();
@@ -262,11 +270,13 @@ public final class AgentRuntime {
         report(AgentStatus.stopped(restored, written == null ? null : written.toString()), null);
     }
 
-    private static void housekeep(ConnectionRegistry r) {
+    /** Once a second: what expires, and the live status that {@code status} reads without loading the agent. */
+    private static void housekeep(ConnectionRegistry r, int wovenMethods) {
         while (true) {
             try {
                 TimeUnit.SECONDS.sleep(1);
                 r.expire(System.nanoTime());
+                AgentStatus.running(wovenMethods, r.size()).publishLive();
             } catch (InterruptedException e) {
                 return;
             } catch (Throwable ignored) {

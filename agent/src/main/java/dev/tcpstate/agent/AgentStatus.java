@@ -26,6 +26,12 @@ public record AgentStatus(Outcome outcome, long installMillis, int wovenMethods,
     /** The system property of the agent's JVM that holds the status, in the form of {@link #toProperty}. */
     public static final String PROPERTY = "tcpstate.agent.status";
 
+    /**
+     * The system property that holds, while the agent is installed, a {@link Outcome#RUNNING} status
+     * refreshed every second: what {@code status} reads without loading the agent again.
+     */
+    public static final String LIVE_PROPERTY = "tcpstate.agent.live";
+
     /** What a start of the agent came to. */
     public enum Outcome {
         /** At launch: the weaving runs on the {@code tcpstate-installer} thread. */
@@ -199,14 +205,41 @@ public record AgentStatus(Outcome outcome, long installMillis, int wovenMethods,
      * @throws IllegalArgumentException as {@link #parse}
      */
     public static Optional<AgentStatus> in(Properties systemProperties) {
-        String form = systemProperties.getProperty(PROPERTY);
+        return in(systemProperties, PROPERTY);
+    }
+
+    /** The live status of an installed agent in a JVM's system properties; empty when none is installed. */
+    public static Optional<AgentStatus> liveIn(Properties systemProperties) {
+        return in(systemProperties, LIVE_PROPERTY);
+    }
+
+    private static Optional<AgentStatus> in(Properties systemProperties, String property) {
+        String form = systemProperties.getProperty(property);
         return form == null ? Optional.empty() : Optional.of(parse(form));
     }
 
     /** Leaves this status in this JVM's system properties; never throws. */
     void publish() {
+        publish(PROPERTY, toProperty());
+    }
+
+    /** Leaves this status as the live one ({@link #LIVE_PROPERTY}); never throws. */
+    void publishLive() {
+        publish(LIVE_PROPERTY, toProperty());
+    }
+
+    /** No agent is installed any more: no live status. */
+    static void withdrawLive() {
+        publish(LIVE_PROPERTY, null);
+    }
+
+    private static void publish(String property, String form) {
         try {
-            System.setProperty(PROPERTY, toProperty());
+            if (form == null) {
+                System.clearProperty(property);
+            } else {
+                System.setProperty(property, form);
+            }
         } catch (Throwable ignored) {
             // a security manager may refuse: the attach command line then reports "no status"
         }

@@ -65,6 +65,18 @@ class AgentStatusTest {
     }
 
     @Test
+    void theLiveStatusIsPublishedWhileInstalledAndWithdrawnAtStop() {
+        try {
+            AgentStatus.running(33, 7).publishLive();
+            assertEquals(AgentStatus.running(33, 7), AgentStatus.liveIn(System.getProperties()).orElseThrow());
+            assertTrue(AgentStatus.in(new Properties()).isEmpty(), "the last start's status is another property");
+        } finally {
+            AgentStatus.withdrawLive();
+        }
+        assertTrue(AgentStatus.liveIn(System.getProperties()).isEmpty());
+    }
+
+    @Test
     void aComponentOfALaterVersionIsPassedOver() {
         assertEquals(AgentStatus.running(33, 4),
                 AgentStatus.parse("RUNNING installMillis=0 wovenMethods=33 connections=4 heapBytes=12345"));

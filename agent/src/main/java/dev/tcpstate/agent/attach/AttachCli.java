@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -170,7 +171,8 @@ public final class AttachCli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "status", description = "Whether the agent is loaded in the target and what it tracks.")
+    @Command(name = "status", description = "Whether the agent is loaded in the target and what it tracks; "
+            + "read-only: reads what the agent publishes, never loads it.")
     static final class Status implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -180,13 +182,38 @@ public final class AttachCli implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            spec.commandLine().getOut().println(load(pid, "command=status"));
+            spec.commandLine().getOut().println(onTarget(pid, vm -> {
+                Properties props = vm.getSystemProperties();
+                Optional<AgentStatus> live = parsed(pid, () -> AgentStatus.liveIn(props));
+                if (live.isPresent()) {
+                    return live.get().describe();
+                }
+                Optional<AgentStatus> last = parsed(pid, () -> AgentStatus.in(props));
+                return last.isPresent() && last.get().outcome() == AgentStatus.Outcome.INSTALLING
+                        ? last.get().describe() : AgentStatus.notInstalled().describe();
+            }));
             return 0;
         }
     }
 
-    /** Attaches, checks the target, loads the agent with {@code options}, and returns what it said. */
-    static String load(long pid, String options) throws Failure {
+    /** What the target does over an attach connection that {@link #onTarget} opens and closes. */
+    interface OnTarget {
+        String run(VirtualMachine vm) throws IOException, Failure;
+    }
+
+    /** A status read from the target; one line naming the process when it is of another version. */
+    static Optional<AgentStatus> parsed(long pid, java.util.function.Supplier<Optional<AgentStatus>> read)
+            throws Failure {
+        try {
+            return read.get();
+        } catch (IllegalArgumentException e) {
+            throw new Failure(REFUSED, "the agent in process " + pid + " is of another version (" + e.getMessage()
+                    + ")");
+        }
+    }
+
+    /** Checks the target, attaches, runs {@code action} and detaches. */
+    static String onTarget(long pid, OnTarget action) throws Failure {
         Targets.check(pid);
         VirtualMachine vm;
         try {
@@ -195,8 +222,22 @@ public final class AttachCli implements Callable<Integer> {
             throw new Failure(REFUSED, Targets.whyAttachFailed(pid, e));
         }
         try {
-            Properties props = vm.getSystemProperties();
-            String spec = props.getProperty("java.specification.version", "?");
+            return action.run(vm);
+        } catch (IOException e) {
+            throw new Failure(REFUSED, "lost the connection to process " + pid + ": " + e.getMessage());
+        } finally {
+            try {
+                vm.detach();
+            } catch (IOException ignored) {
+                // already gone
+            }
+        }
+    }
+
+    /** Attaches, checks the target, loads the agent with {@code options}, and returns what it said. */
+    static String load(long pid, String options) throws Failure {
+        return onTarget(pid, vm -> {
+            String spec = vm.getSystemProperties().getProperty("java.specification.version", "?");
             if (Targets.featureOf(spec) < 17) {
                 throw new Failure(REFUSED, "process " + pid + " runs Java " + spec + "; tcpstate needs Java 17 or newer");
             }
@@ -207,27 +248,14 @@ public final class AttachCli implements Callable<Integer> {
             } catch (com.sun.tools.attach.AgentInitializationException e) {
                 throw new Failure(REFUSED, "the agent failed to start in process " + pid + ": " + e.getMessage());
             }
-            AgentStatus status;
-            try {
-                status = AgentStatus.in(vm.getSystemProperties())
-                        .orElseThrow(() -> new Failure(REFUSED, "the agent gave no status in process " + pid));
-            } catch (IllegalArgumentException e) {
-                throw new Failure(REFUSED, "the agent in process " + pid + " is of another version (" + e.getMessage()
-                        + ")");
-            }
+            Properties props = vm.getSystemProperties();
+            AgentStatus status = parsed(pid, () -> AgentStatus.in(props))
+                    .orElseThrow(() -> new Failure(REFUSED, "the agent gave no status in process " + pid));
             if (status.failed()) {
                 throw new Failure(USAGE, status.describe());
             }
             return status.describe();
-        } catch (IOException e) {
-            throw new Failure(REFUSED, "lost the connection to process " + pid + ": " + e.getMessage());
-        } finally {
-            try {
-                vm.detach();
-            } catch (IOException ignored) {
-                // already gone
-            }
-        }
+        });
     }
 
     static Path agentJar() throws Failure {
