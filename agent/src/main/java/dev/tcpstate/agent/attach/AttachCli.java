@@ -5,6 +5,7 @@ import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
 import dev.tcpstate.agent.AgentStatus;
+import dev.tcpstate.contract.EventNames;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URISyntaxException;
@@ -137,7 +138,8 @@ public final class AttachCli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "dump", description = "Write what the recording started by `attach --record` holds so far.")
+    @Command(name = "dump", description = "Write what the recording started by `attach --record` holds so far; "
+            + "read-only: JFR's own JFR.dump, the agent is not loaded again.")
     static final class Dump implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -150,7 +152,23 @@ public final class AttachCli implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            spec.commandLine().getOut().println(load(pid, "command=dump,file=" + file.toAbsolutePath()));
+            Path target = file.toAbsolutePath();
+            if (target.toString().contains("\"")) {
+                throw new Failure(USAGE, "cannot dump to " + target + ": a file name with a double quote");
+            }
+            // JFR's own diagnostic command, over the attach connection: the agent is not loaded again
+            spec.commandLine().getOut().println(onTarget(pid, vm -> {
+                String said = jcmd(vm, pid, "JFR.dump name=" + EventNames.RECORDING + " filename=\"" + target + "\"");
+                if (said.contains("Dumped recording")) {
+                    return AgentStatus.dumped(target.toString()).describe();
+                }
+                if (said.contains("No recordings to dump") || said.contains("Could not find " + EventNames.RECORDING)) {
+                    throw new Failure(USAGE, "no tcpstate recording is running in process " + pid
+                            + " (attach with --record)");
+                }
+                throw new Failure(USAGE, "dump to " + target + " failed in process " + pid + ": "
+                        + said.strip().lines().filter(l -> !l.isBlank()).findFirst().orElse("no answer"));
+            }));
             return 0;
         }
     }
@@ -209,6 +227,27 @@ public final class AttachCli implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new Failure(REFUSED, "the agent in process " + pid + " is of another version (" + e.getMessage()
                     + ")");
+        }
+    }
+
+    /**
+     * What a diagnostic command (as {@code jcmd} runs it) printed in the target. The attach API runs
+     * them in {@code HotSpotVirtualMachine.executeJCmd}, which this jar's manifest exports to it.
+     */
+    static String jcmd(VirtualMachine vm, long pid, String command) throws IOException, Failure {
+        try {
+            java.lang.reflect.Method execute = vm.getClass().getMethod("executeJCmd", String.class);
+            try (java.io.InputStream said = (java.io.InputStream) execute.invoke(vm, command)) {
+                return new String(said.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new Failure(REFUSED, "process " + pid + " refused " + command + ": " + e.getCause());
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new Failure(REFUSED, "cannot run diagnostic commands in process " + pid
+                    + " from this JDK (run the jar with java -jar): " + e);
         }
     }
 

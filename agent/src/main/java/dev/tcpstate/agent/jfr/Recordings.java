@@ -1,5 +1,6 @@
 package dev.tcpstate.agent.jfr;
 
+import dev.tcpstate.contract.EventNames;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.text.ParseException;
@@ -23,7 +24,7 @@ public final class Recordings {
         stop();
         Path destination = Path.of(expand(file)).toAbsolutePath();
         Recording recording = new Recording(Configuration.getConfiguration("default"));
-        recording.setName("tcpstate");
+        recording.setName(EventNames.RECORDING);
         recording.enable("tcpstate.StateChange").withStackTrace();
         recording.enable("tcpstate.Anomaly").withStackTrace();
         recording.setToDisk(true);

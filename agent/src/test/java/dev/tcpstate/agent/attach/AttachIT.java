@@ -186,35 +186,49 @@ class AttachIT {
     }
 
     /**
-     * {@code status} reads what the installed agent publishes and never loads it again: on JDK 21+, which
-     * warns once per dynamically loaded agent (JEP 451), the target's log holds the one warning of the
-     * attach, however many times {@code status} asks.
+     * {@code status} reads what the installed agent publishes and {@code dump} runs JFR's own JFR.dump:
+     * neither loads the agent again. On JDK 21+, which warns once per dynamically loaded agent (JEP 451),
+     * the target's log holds the warnings of the attach and the stop only, however often they ran.
      */
     @Test
-    void statusIsReadOnlyAndLeavesOnlyTheAttachsDynamicAgentWarning() throws Exception {
+    void statusAndDumpNeverLoadTheAgentAgain() throws Exception {
         Jdk jdk = jdkAt(Path.of("/usr/lib/jvm/temurin-25-jdk-amd64"));
         assumeTrue(jdk != null, "needs Temurin 25 at /usr/lib/jvm/temurin-25-jdk-amd64 (a JDK that warns)");
         try (Running app = ChildJvm.at(jdk.java()).main(HoldingApp.class).start()) {
             app.nextLine("READY", WAIT);
             String pid = String.valueOf(app.pid());
             assertTrue(cli("status", pid).stdout().contains("not installed"));
-            Exited attach = cli("attach", pid, "--kernel-interval", "200ms");
+            Exited attach = cli("attach", pid, "--record", dir.resolve("r.jfr").toString(), "--kernel-interval", "200ms");
             assertEquals(0, attach.exitCode(), attach.stderr());
             TimeUnit.MILLISECONDS.sleep(1_500); // a live status is published every second
-            for (int i = 0; i < 5; i++) {
+            int commands = 2;
+            for (int i = 0; i < 5; i++, commands++) {
                 Exited status = cli("status", pid);
                 assertEquals(0, status.exitCode(), status.stderr());
                 assertTrue(status.stdout().matches("(?s)installed, woven \\d+ methods, tracking \\d+ connections\\s*"),
                         status.stdout());
             }
+            app.send("cycle");
+            app.nextLine("cycle", WAIT);
+            for (String name : List.of("d1.jfr", "with space.jfr")) {
+                Path file = dir.resolve(name);
+                Exited dump = cli("dump", pid, file.toString());
+                commands++;
+                assertEquals(0, dump.exitCode(), dump.stderr());
+                assertEquals("recording written to " + file, dump.stdout().strip());
+                assertTrue(Recorded.read(file).connections().size() >= 1, name);
+            }
+            assertOneLineError(cli("dump", pid, "/nonexistent/dir/x.jfr"), 2, "/nonexistent/dir/x.jfr");
             assertTrue(cli("stop", pid).stdout().contains("original classes restored"));
             assertTrue(cli("status", pid).stdout().contains("not installed"), "no live status after stop");
+            commands += 3;
             app.send("quit");
             Exited ended = app.finish(WAIT);
             long warnings = ended.stderr().lines().filter(l -> l.contains("A Java agent has been loaded dynamically"))
                     .count();
-            System.out.println("[" + jdk + "] dynamic-agent warnings after attach, 7 x status, stop: " + warnings);
-            assertEquals(2, warnings, "one for the attach, one for the stop; none for status:\n" + ended.stderr());
+            System.out.println("[" + jdk + "] dynamic-agent warnings after " + commands + " commands: " + warnings);
+            assertEquals(2, warnings, "one for the attach, one for the stop; none for status or dump:\n"
+                    + ended.stderr());
         }
     }
 
