@@ -90,8 +90,37 @@ public final class Scenarios {
         System.err.println("scenario " + name + " port " + port);
     }
 
+    /** Listening ports are given out in turn, below the ephemeral range (32768-60999 here). */
+    private static int nextPort = 20_000 + new java.util.Random().nextInt(8_000);
+
+    interface Binder {
+        /** Binds a new socket to {@code port} (closing it when that fails). */
+        void bind(int port) throws IOException;
+    }
+
+    /**
+     * Binds with a port no earlier scenario of this run had: the test tells scenarios apart by their
+     * listener's port, and the kernel hands out a port just freed by port 0 again (seen in CI:
+     * nio-linger-zero and async both on one port).
+     */
+    static int bindUnique(Binder binder) throws IOException {
+        for (int tries = 0;; tries++) {
+            int port = nextPort++;
+            try {
+                binder.bind(port);
+                return port;
+            } catch (java.net.BindException e) {
+                if (tries >= 100) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     static ServerSocket listener(String name) throws IOException {
-        ServerSocket ss = new ServerSocket(0, 50, LOOPBACK);
+        ServerSocket[] bound = new ServerSocket[1];
+        bindUnique(port -> bound[0] = new ServerSocket(port, 50, LOOPBACK));
+        ServerSocket ss = bound[0];
         mark(name, ss.getLocalPort());
         return ss;
     }
@@ -188,9 +217,7 @@ public final class Scenarios {
     }
 
     static int closedPort() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0, 1, LOOPBACK)) {
-            return probe.getLocalPort();
-        }
+        return bindUnique(port -> new ServerSocket(port, 1, LOOPBACK).close());
     }
 
     static void refused(String name) throws Exception {
@@ -206,7 +233,7 @@ public final class Scenarios {
 
     static ServerSocketChannel channelListener(String name) throws IOException {
         ServerSocketChannel ssc = ServerSocketChannel.open();
-        ssc.bind(new InetSocketAddress(LOOPBACK, 0));
+        bindUnique(port -> ssc.bind(new InetSocketAddress(LOOPBACK, port)));
         mark(name, ((InetSocketAddress) ssc.getLocalAddress()).getPort());
         return ssc;
     }
@@ -327,7 +354,7 @@ public final class Scenarios {
 
     static void async(String name) throws Exception {
         try (AsynchronousServerSocketChannel assc = AsynchronousServerSocketChannel.open()) {
-            assc.bind(new InetSocketAddress(LOOPBACK, 0));
+            bindUnique(port -> assc.bind(new InetSocketAddress(LOOPBACK, port)));
             mark(name, ((InetSocketAddress) assc.getLocalAddress()).getPort());
             AsynchronousSocketChannel client = AsynchronousSocketChannel.open();
             client.connect(assc.getLocalAddress()).get(5, TimeUnit.SECONDS);
