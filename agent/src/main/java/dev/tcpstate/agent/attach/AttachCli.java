@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
  * one of them (optionally recording), dump that recording, and stop (undo the weaving). Every error
  * is one line on stderr and exit code 2; a refused attach is exit code 3.
  */
-@Command(name = "tcpstate", mixinStandardHelpOptions = true, version = "tcpstate 0.1",
+@Command(name = "tcpstate", mixinStandardHelpOptions = true, versionProvider = AttachCli.Version.class,
         description = "Attach tcpstate to a running JVM and record what its TCP connections do.",
         subcommands = {AttachCli.ListJvms.class, AttachCli.Attach.class, AttachCli.Dump.class, AttachCli.Stop.class,
             AttachCli.Status.class})
@@ -66,6 +66,15 @@ public final class AttachCli implements Callable<Integer> {
             return USAGE;
         });
         return cli.execute(args);
+    }
+
+    /** The build's version, from the agent jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = AttachCli.class.getPackage().getImplementationVersion();
+            return new String[] {"tcpstate agent " + (v == null ? "(development build)" : v)};
+        }
     }
 
     @Override

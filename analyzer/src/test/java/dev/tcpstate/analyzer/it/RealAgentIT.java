@@ -103,6 +103,19 @@ class RealAgentIT {
         assertTrue(f.get("site").get("frame").asText().startsWith(SCENARIO + ".leakCloseWait:"));
     }
 
+    /** Both jars say the build's version (the agent's, the analyzer's), not a constant or "development build". */
+    @Test
+    void bothJarsSayTheBuildsVersion() throws Exception {
+        Exited analyzer = analyze("--version");
+        Exited agent = ChildJvm.java().jar(Artifacts.agentJar(), "--version").run(LIMIT);
+        assertEquals(0, analyzer.exitCode(), analyzer.stderr());
+        assertEquals(0, agent.exitCode(), agent.stderr());
+        java.util.regex.Matcher a = java.util.regex.Pattern.compile("tcpstate-analyzer (\\d+\\.\\d+\\.\\d+\\S*)\\s*")
+                .matcher(analyzer.stdout());
+        assertTrue(a.matches(), analyzer.stdout());
+        assertEquals("tcpstate agent " + a.group(1), agent.stdout().strip());
+    }
+
     @Test
     void theDefaultThresholdIgnoresAShortCloseWait() throws Exception {
         assertEquals(0, analyze("report", closeWait.toString(), "--fail-on", "close-wait").exitCode());
