@@ -69,6 +69,7 @@ public final class KernelSampler {
         this.configuredIntervalNanos = intervalNanos;
         this.intervalNanos = intervalNanos;
         this.log = log;
+        sink.readingFrom(table);
         // no inherited thread locals nor context loader: the thread must not pin application classes
         this.thread = new Thread(null, this::run, THREAD_NAME, 0, false);
         thread.setDaemon(true);

@@ -110,9 +110,13 @@ public final class ConnectionRegistry {
         return c;
     }
 
-    /** A connection of this process that only the kernel showed (opened before attach, or natively). */
-    Connection discover(Endpoint local, Endpoint remote, TcpState observed, long timerMillis, Role role) {
-        return kernel.discover(local, remote, observed, timerMillis, role);
+    /**
+     * A connection of this process that only the kernel showed (opened before attach, or natively),
+     * already in {@code observed} for {@code stateAgeMillis} by the kernel's count (-1: it does not say).
+     */
+    Connection discover(Endpoint local, Endpoint remote, TcpState observed, long timerMillis, Role role,
+            long stateAgeMillis) {
+        return kernel.discover(local, remote, observed, timerMillis, role, stateAgeMillis);
     }
 
     /** The application is done with this socket object: forget it (its connection may live on in timers). */
