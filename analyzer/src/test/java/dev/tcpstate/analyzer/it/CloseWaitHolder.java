@@ -5,13 +5,18 @@ import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+
+import jdk.jfr.Recording;
 
 /**
  * A JVM without the agent that holds {@code args[0]} client connections in CLOSE_WAIT: its own loopback
  * server accepts and closes them, and the clients never read. Prints
- * {@code READY <epoch ms before the FINs> <epoch ms after> <client port>...} and exits on {@code quit}.
+ * {@code READY <epoch ms before the FINs> <epoch ms after> <client port>...}; then {@code record} starts a
+ * recording in this JVM (as a user would with {@code JFR.start}, later than the agent was loaded),
+ * {@code dump <file>} writes what it holds so far, and {@code quit} exits.
  */
 public final class CloseWaitHolder {
     public static void main(String[] args) throws Exception {
@@ -33,8 +38,18 @@ public final class CloseWaitHolder {
             System.out.println(ready);
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
             String line;
+            Recording recording = null;
             while ((line = in.readLine()) != null && !line.equals("quit")) {
-                // hold them
+                if (line.equals("record")) {
+                    recording = new Recording();
+                    recording.enable("tcpstate.StateChange");
+                    recording.enable("tcpstate.LingeringConnection");
+                    recording.start();
+                    System.out.println("recording");
+                } else if (line.startsWith("dump ") && recording != null) {
+                    recording.dump(Path.of(line.substring("dump ".length())));
+                    System.out.println("dumped");
+                }
             }
             for (Socket c : clients) {
                 c.close();
