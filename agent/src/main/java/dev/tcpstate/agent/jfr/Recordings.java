@@ -50,6 +50,12 @@ public final class Recordings {
         return file.replace("%p", String.valueOf(ProcessHandle.current().pid())).replace("%t", time);
     }
 
+    /** Where the running recording will be written; null when there is none. */
+    public static synchronized String destination() {
+        Path d = current == null ? null : current.getDestination();
+        return d == null ? null : d.toString();
+    }
+
     /** Writes what the running recording holds so far; null when there is none. */
     public static synchronized Path dump(String file) throws IOException {
         if (current == null || current.getState() != jdk.jfr.RecordingState.RUNNING) {

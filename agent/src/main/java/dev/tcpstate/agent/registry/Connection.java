@@ -42,6 +42,8 @@ public final class Connection {
     int visited;
     /** The application read the end of its input stream. */
     boolean endOfStreamRead;
+    /** The code that opened it, for the live view; shared by the connections of one site. */
+    OpeningSite site = OpeningSite.UNKNOWN;
 
     Connection(long id, SocketKind kind, Role role, long nowNanos) {
         this.id = id;
@@ -81,6 +83,18 @@ public final class Connection {
 
     public synchronized boolean endOfStreamRead() {
         return endOfStreamRead;
+    }
+
+    /**
+     * Its time in the current state is a lower bound: found in the kernel's table and in that state
+     * ever since, it was in it before the agent saw it.
+     */
+    public synchronized boolean inStateSinceFirstSeen() {
+        return discovered && Integer.bitCount(visited) == 1;
+    }
+
+    public synchronized OpeningSite site() {
+        return site;
     }
 
     public synchronized Endpoint local() {

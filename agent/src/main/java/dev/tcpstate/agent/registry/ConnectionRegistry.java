@@ -100,6 +100,7 @@ public final class ConnectionRegistry {
             return null;
         }
         Connection c = new Connection(live.nextId(), kind, role, System.nanoTime());
+        c.site = OpeningSite.ofCaller();
         c.state = initial;
         c.visited = 1 << initial.ordinal();
         Connection raced = sockets.putIfAbsent(socket, c);

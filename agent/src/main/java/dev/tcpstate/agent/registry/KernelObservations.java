@@ -41,6 +41,7 @@ final class KernelObservations {
             return null;
         }
         Connection c = new Connection(live.nextId(), SocketKind.KERNEL, role, System.nanoTime());
+        c.site = OpeningSite.BEFORE_AGENT;
         synchronized (c) {
             c.local = local;
             c.remote = remote;
