@@ -62,8 +62,8 @@ public final class OpeningSite {
                 StackWalker.StackFrame[] library = new StackWalker.StackFrame[2]; // [0] innermost, [1] outermost
                 Optional<StackWalker.StackFrame> own = frames.limit(MAX_DEPTH).filter(f -> {
                     Library l = Library.of(f.getClassName());
-                    if (l == null || l == Library.TCPSTATE && f.getDeclaringClass().getClassLoader() != null) {
-                        // the application's, or of its dev.tcpstate.agent.* classes (our own run from the boot path)
+                    if (l == null || l == Library.TCPSTATE && !ours(f.getDeclaringClass())) {
+                        // the application's, or a dev.tcpstate.agent.* class not from the agent's jar (a test's)
                         return true;
                     }
                     if (l.isEntered()) {
@@ -82,6 +82,17 @@ public final class OpeningSite {
         } catch (Throwable t) {
             return UNKNOWN;
         }
+    }
+
+    private static final java.security.CodeSource OURS = codeSource(OpeningSite.class);
+
+    private static boolean ours(Class<?> c) {
+        return java.util.Objects.equals(codeSource(c), OURS);
+    }
+
+    private static java.security.CodeSource codeSource(Class<?> c) {
+        java.security.ProtectionDomain d = c.getProtectionDomain();
+        return d == null ? null : d.getCodeSource();
     }
 
     private static String entry(StackWalker.StackFrame f) {
