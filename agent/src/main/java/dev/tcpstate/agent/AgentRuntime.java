@@ -103,7 +103,8 @@ public final class AgentRuntime {
             if (phase != Phase.INSTALLED) {
                 SocketBridge.uninstall();
             }
-            report(AgentStatus.failed(t.toString()), "agent not started: " + t);
+            String why = t instanceof Recordings.Unwritable ? t.getMessage() : t.toString();
+            report(AgentStatus.failed(why), "agent not started: " + why);
         }
     }
 

@@ -172,6 +172,8 @@ class AttachIT {
         try (Running app = target(current())) {
             app.nextLine("READY", WAIT);
             String pid = String.valueOf(app.pid());
+            assertOneLineError(cli("attach", pid, "--record", "/nonexistent/dir/x.jfr"), 2,
+                    "cannot record to /nonexistent/dir/x.jfr: there is no directory /nonexistent/dir");
             Exited none = cli("attach", pid);
             assertEquals(0, none.exitCode(), none.stderr());
             assertOneLineError(cli("dump", pid, dir.resolve("x.jfr").toString()), 2, "no tcpstate recording is running");
