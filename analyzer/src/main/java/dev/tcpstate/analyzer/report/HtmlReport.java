@@ -224,8 +224,9 @@ final class HtmlReport {
             h4{font-size:13px;margin:10px 0 2px;font-weight:600}
             .meta{color:#555}p.warning{color:#a15c00}.ok{color:#2e7d32}ol.index{margin:4px 0}
             .sticky{position:sticky;top:0;z-index:1;background:%s;padding:4px 0 0;border-bottom:1px solid #c5cae9}
-            section.finding{border-left:5px solid #999;background:#f7f7f7;margin:10px 0;padding:6px 0 6px 10px}
-            section.warning{border-color:#b71c1c}section.info{border-color:#1e88e5}section.finding p{margin:4px 0}
+            section.finding{box-shadow:inset 5px 0 0 #999;background:#f7f7f7;margin:10px 0;padding:6px 0}
+            section.finding>:not(svg){margin-left:12px;margin-right:8px}section.finding p{margin:4px 12px}
+            section.warning{box-shadow:inset 5px 0 0 #b71c1c}section.info{box-shadow:inset 5px 0 0 #1e88e5}
             pre{margin:2px 0;font-size:12px;color:#444}
             code{background:#eee;padding:0 3px}ul.conns{margin:4px 0;font-family:monospace;font-size:12px}
             .legend{padding:0 4px}.legend span{display:inline-block;margin-right:12px;font-size:12px}

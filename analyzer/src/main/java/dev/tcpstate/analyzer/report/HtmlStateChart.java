@@ -47,8 +47,8 @@ final class HtmlStateChart {
             int max = counts.stream().mapToInt(lane.count()).max().orElse(0);
             b.append("<g class=\"lane\" data-state=\"").append(lane.name()).append("\" data-max=\"").append(max)
                     .append("\" transform=\"translate(0,").append(y).append(")\">");
-            b.append("<text x=\"4\" y=\"16\" class=\"lane-name\">").append(lane.name()).append("</text>");
-            b.append("<text x=\"4\" y=\"31\" class=\"label sub\">at most ")
+            b.append("<text x=\"8\" y=\"16\" class=\"lane-name\">").append(lane.name()).append("</text>");
+            b.append("<text x=\"8\" y=\"31\" class=\"label sub\">at most ")
                     .append(String.format(Locale.ROOT, "%,d", max)).append(" at once</text>");
             b.append("<rect x=\"").append(scale.left()).append("\" y=\"0\" width=\"").append(scale.width())
                     .append("\" height=\"").append(LANE).append("\" class=\"lane-bg\"/>");

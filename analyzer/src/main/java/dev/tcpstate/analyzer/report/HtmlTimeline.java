@@ -66,7 +66,7 @@ final class HtmlTimeline {
     private static void row(StringBuilder b, Row r, TimeScale scale, int y) {
         Connection c = r.connection();
         b.append("<g class=\"row\" transform=\"translate(0,").append(y).append(")\">");
-        b.append("<text x=\"4\" y=\"11\" class=\"label\">").append(HtmlReport.esc("#" + c.key().id() + " " + c.local()
+        b.append("<text x=\"8\" y=\"11\" class=\"label\">").append(HtmlReport.esc("#" + c.key().id() + " " + c.local()
                 + " → " + c.remote())).append("<title>").append(HtmlReport.esc(c.role() + " " + c.socketKind() + ", "
                 + c.key().jvm())).append("</title></text>");
         for (Span s : c.spans()) {
@@ -100,8 +100,8 @@ final class HtmlTimeline {
                 : "median " + Durations.format(nanos[nanos.length / 2]) + " in " + (sameState ? state : "their states")
                         + ", max " + Durations.format(nanos[nanos.length - 1]);
         b.append("<g class=\"row summary\" transform=\"translate(0,").append(y).append(")\">");
-        b.append("<text x=\"4\" y=\"13\" class=\"label\">+ ").append(String.format(Locale.ROOT, "%,d", hidden.size()))
-                .append(" more like these</text><text x=\"4\" y=\"27\" class=\"label sub\">")
+        b.append("<text x=\"8\" y=\"13\" class=\"label\">+ ").append(String.format(Locale.ROOT, "%,d", hidden.size()))
+                .append(" more like these</text><text x=\"8\" y=\"27\" class=\"label sub\">")
                 .append(HtmlReport.esc(line2)).append("</text>");
         List<long[]> intervals = new ArrayList<>();
         long atLeast = Math.max(1, Math.round((scale.end() - scale.start()) / (double) COLUMNS));

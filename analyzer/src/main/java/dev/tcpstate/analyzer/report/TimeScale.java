@@ -25,7 +25,7 @@ record TimeScale(long start, long end, int left, int width) {
     void axis(StringBuilder b, int totalWidth, int height) {
         b.append("<svg class=\"axis-bar\" width=\"").append(totalWidth).append("\" height=\"").append(height)
                 .append("\" role=\"img\" aria-label=\"time axis\">");
-        b.append("<text x=\"4\" y=\"").append(height - 8).append("\" class=\"axis\">time from the start of the recording</text>");
+        b.append("<text x=\"8\" y=\"").append(height - 8).append("\" class=\"axis\">time from the start of the recording</text>");
         long span = Math.max(1, end - start);
         for (int k = 0; k <= TICKS; k++) {
             double x = left + width * (double) k / TICKS;
