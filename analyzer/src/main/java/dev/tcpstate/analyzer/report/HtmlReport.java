@@ -103,7 +103,8 @@ final class HtmlReport {
         int n = 0;
         for (Finding f : r.findings()) {
             b.append("<li><a href=\"#finding-").append(++n).append("\"><b>").append(f.severity()).append(' ')
-                    .append(f.type()).append("</b></a> ").append(esc(ReadableFrames.in(f.summary(), f.site()))).append("</li>");
+                    .append(f.type()).append("</b></a> ").append(esc(ReadableFrames.in(f.summary(), f.site())))
+                    .append("</li>");
         }
         b.append("</ol>\n");
     }
@@ -113,8 +114,8 @@ final class HtmlReport {
             TimeScale scale) {
         b.append("<section id=\"finding-").append(n).append("\" class=\"finding ")
                 .append(f.severity().name().toLowerCase(Locale.ROOT)).append("\"><h3>").append(n).append(". ")
-                .append(f.severity()).append(' ').append(f.type()).append(": ").append(esc(ReadableFrames.in(f.summary(), f.site())))
-                .append("</h3>\n<p>").append(esc(f.siteRole())).append(" at <code>")
+                .append(f.severity()).append(' ').append(f.type()).append(": ")
+                .append(esc(ReadableFrames.in(f.summary(), f.site()))).append("</h3>\n<p>").append(esc(f.siteRole())).append(" at <code>")
                 .append(esc(ReadableFrames.in(f.site().describe(), f.site()))).append("</code><br>");
         f.measures().forEach(m -> b.append(esc(m.kind().label())).append(": <b>").append(esc(m.display()))
                 .append("</b>. "));

@@ -47,7 +47,10 @@ final class ReadableFrames {
         return out;
     }
 
-    /** {@code text} that names {@code site} (its summary, {@link CodeSite#describe()}), its frame written as {@link #of(Frame)}. */
+    /**
+     * {@code text} that names {@code site} (a finding's summary, {@link CodeSite#describe()}), with the
+     * site's frame written as {@link #of(Frame)} writes it.
+     */
     static String in(String text, CodeSite site) {
         return site.frame() == null ? text : text.replace(site.frame().toString(), of(site.frame()));
     }
