@@ -20,8 +20,8 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 
 /**
  * The agent once it runs from the bootstrap class loader: builds the registry, weaves the JDK,
- * starts the recording and the agent's housekeeping thread; on a later attach, applies the new
- * options or runs a command (dump, stop, status). Reached only through {@link TcpStateAgent}, which
+ * starts the recording and the agent's housekeeping thread (which registers the MBeans); on a later
+ * attach, applies the new options. Stopping comes through the MBean ({@code stop} of the attach CLI). Reached only through {@link TcpStateAgent}, which
  * calls {@link #start}; the one instance of a JVM holds its lifecycle. The outcome of each start is
  * an {@link AgentStatus}, left in the system property where the attach command line reads it.
  */
