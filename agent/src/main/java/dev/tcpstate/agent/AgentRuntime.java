@@ -126,6 +126,8 @@ public final class AgentRuntime {
         instrumentation = inst;
         JfrEventSink sink = new JfrEventSink();
         ConnectionRegistry r = new ConnectionRegistry(sink, options.maxConnections());
+        boolean live = options.tracksWithoutRecording(atLaunch);
+        r.setCaptureSites(live);
         registry = r;
         eventSink = sink;
         // Every event class is registered, and so initialized, here, before any other thread can
@@ -147,7 +149,6 @@ public final class AgentRuntime {
                 log("woven " + m);
             }
         }
-        boolean live = options.tracksWithoutRecording(atLaunch);
         EventSwitch.watch(recordingWants -> {
             boolean wanted = recordingWants || live;
             if (registry != r) {

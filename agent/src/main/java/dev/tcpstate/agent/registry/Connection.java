@@ -43,7 +43,7 @@ public final class Connection {
     /** The application read the end of its input stream. */
     boolean endOfStreamRead;
     /** The code that opened it, for the live view; shared by the connections of one site. */
-    OpeningSite site = OpeningSite.UNKNOWN;
+    OpeningSite site = OpeningSite.NOT_CAPTURED;
 
     Connection(long id, SocketKind kind, Role role, long nowNanos) {
         this.id = id;
