@@ -167,7 +167,9 @@ public final class AgentRuntime {
         });
         int woven = installation.woven().size();
         AgentStatus.running(woven, r.size()).publishLive();
-        ManagementBeans.Agent control = management(r, woven, version(agentJar));
+        // From -javaagent, only with live=on: the platform MBean server initialises java.util.logging,
+        // which an application server may want to configure first (WildFly's log manager).
+        ManagementBeans.Agent control = live ? management(r, woven, version(agentJar)) : null;
         housekeeping = daemon("tcpstate-housekeeping", () -> housekeep(r, woven, control));
         housekeeping.start();
         if (!exitReportHooked) {
