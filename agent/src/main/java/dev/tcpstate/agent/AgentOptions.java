@@ -13,8 +13,17 @@ import java.util.Map;
  * {@code -javaagent:tcpstate-agent.jar=}. Unknown keys and bad values are errors with one clear line.
  */
 public record AgentOptions(String record, long kernelIntervalNanos, KernelTables.Choice kernelReader,
-        int maxConnections, boolean verbose, Duration duration, String command, String file, String install,
+        int maxConnections, boolean verbose, Duration duration, Boolean live, String install,
         boolean kernelIntervalChosen) {
+
+    /**
+     * Whether to track connections (and read the kernel's table) while no recording wants the agent's
+     * events, for the MBeans and the {@code connections} command: by default yes when attached to a
+     * running JVM (someone is looking), no from {@code -javaagent} (idle until a recording starts).
+     */
+    public boolean tracksWithoutRecording(boolean atLaunch) {
+        return live == null ? !atLaunch : live;
+    }
 
     /**
      * Whether to weave before {@code main} starts. By default yes when recording (the recording
@@ -36,8 +45,8 @@ public record AgentOptions(String record, long kernelIntervalNanos, KernelTables
         KNOWN.put("verbose", "true|false: print what was woven");
         KNOWN.put("install", "sync|async: weave before main starts, or in the background (default: sync with record=)");
         KNOWN.put("duration", "<duration>: with record=, stop and write the recording after this long");
-        KNOWN.put("command", "dump|stop|status: sent by the attach command line to an agent already loaded");
-        KNOWN.put("file", "<file.jfr>: where command=dump writes");
+        KNOWN.put("live", "on|off: track connections while no recording wants tcpstate's events, for the MBeans and "
+                + "the connections command (default: on when attached, off from -javaagent)");
     }
 
     /** Thrown for a bad option; its message is the one line the user sees. */
@@ -56,8 +65,7 @@ public record AgentOptions(String record, long kernelIntervalNanos, KernelTables
         int maxConnections = 100_000;
         boolean verbose = false;
         Duration duration = null;
-        String command = null;
-        String file = null;
+        Boolean live = null;
         String install = null;
         boolean kernelIntervalChosen = false;
         if (text != null && !text.isBlank()) {
@@ -109,14 +117,11 @@ public record AgentOptions(String record, long kernelIntervalNanos, KernelTables
                     case "duration":
                         duration = parseDuration(key, value);
                         break;
-                    case "command":
-                        if (!value.equals("dump") && !value.equals("stop") && !value.equals("status")) {
-                            throw new BadOption("command must be dump, stop or status, not '" + value + "'");
+                    case "live":
+                        if (!value.equals("on") && !value.equals("off")) {
+                            throw new BadOption("live must be on or off, not '" + value + "'");
                         }
-                        command = value;
-                        break;
-                    case "file":
-                        file = value;
+                        live = value.equals("on");
                         break;
                     case "install":
                         if (!value.equals("sync") && !value.equals("async")) {
@@ -129,8 +134,8 @@ public record AgentOptions(String record, long kernelIntervalNanos, KernelTables
                 }
             }
         }
-        return new AgentOptions(record, kernelInterval, kernelReader, maxConnections, verbose, duration, command, file,
-                install, kernelIntervalChosen);
+        return new AgentOptions(record, kernelInterval, kernelReader, maxConnections, verbose, duration, live, install,
+                kernelIntervalChosen);
     }
 
     /** A duration of {@link Durations}' grammar ({@code 500ms}, {@code 1.5s}, {@code 2m}, {@code 1h}), above zero. */

@@ -3,6 +3,7 @@ package dev.tcpstate.agent;
 import dev.tcpstate.agent.bridge.SocketBridge;
 import dev.tcpstate.agent.fault.Faults;
 import dev.tcpstate.agent.instrument.Installer;
+import dev.tcpstate.agent.jmx.ManagementBeans;
 import dev.tcpstate.agent.jfr.EventSwitch;
 import dev.tcpstate.agent.jfr.JfrEventSink;
 import dev.tcpstate.agent.jfr.PeriodicEvents;
@@ -19,8 +20,8 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 
 /**
  * The agent once it runs from the bootstrap class loader: builds the registry, weaves the JDK,
- * starts the recording and the agent's housekeeping thread; on a later attach, applies the new
- * options or runs a command (dump, stop, status). Reached only through {@link TcpStateAgent}, which
+ * starts the recording and the agent's housekeeping thread (which registers the MBeans); on a later
+ * attach, applies the new options. Stopping comes through the MBean ({@code stop} of the attach CLI). Reached only through {@link TcpStateAgent}, which
  * calls {@link #start}; the one instance of a JVM holds its lifecycle. The outcome of each start is
  * an {@link AgentStatus}, left in the system property where the attach command line reads it.
  */
@@ -72,10 +73,6 @@ public final class AgentRuntime {
             return;
         }
         try {
-            if (options.command() != null) {
-                runCommand(options);
-                return;
-            }
             // The recording starts first, so that what the first kernel sample discovers is in it.
             String recording = null;
             if (options.record() != null) {
@@ -89,7 +86,7 @@ public final class AgentRuntime {
                         report(AgentStatus.installing(), null);
                         return;
                     }
-                    install(inst, agentJar, options);
+                    install(inst, agentJar, options, atLaunch);
                     report(AgentStatus.installed(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin),
                             installation.woven().size(), recording), null);
                 }
@@ -106,7 +103,8 @@ public final class AgentRuntime {
             if (phase != Phase.INSTALLED) {
                 SocketBridge.uninstall();
             }
-            report(AgentStatus.failed(t.toString()), "agent not started: " + t);
+            String why = t instanceof Recordings.Unwritable ? t.getMessage() : t.toString();
+            report(AgentStatus.failed(why), "agent not started: " + why);
         }
     }
 
@@ -114,7 +112,7 @@ public final class AgentRuntime {
         synchronized (this) {
             try {
                 long begin = System.nanoTime();
-                install(inst, agentJar, options);
+                install(inst, agentJar, options, true);
                 report(AgentStatus.installedInBackground(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin),
                         installation.woven().size()), null);
             } catch (Throwable t) {
@@ -124,16 +122,21 @@ public final class AgentRuntime {
         }
     }
 
-    private void install(Instrumentation inst, File agentJar, AgentOptions options) throws Exception {
+    private void install(Instrumentation inst, File agentJar, AgentOptions options, boolean atLaunch) throws Exception {
         instrumentation = inst;
         JfrEventSink sink = new JfrEventSink();
         ConnectionRegistry r = new ConnectionRegistry(sink, options.maxConnections());
+        boolean live = options.tracksWithoutRecording(atLaunch);
+        r.setCaptureSites(live);
         registry = r;
         eventSink = sink;
         // Every event class is registered, and so initialized, here, before any other thread can
         // reach one: an application thread initializing an event class while JFR registers it from
         // this thread deadlocks (seen on JDK 17 with the weaving in the background).
-        PeriodicEvents.register(r, hostView(), this::droppedTotal);
+        PeriodicEvents.register(r, hostView(), this::droppedTotal, () -> {
+            KernelSampler s = sampler;
+            return s != null && s.sampleNow();
+        });
         startKernelView(r, options);
         SocketBridge.install(r);
         installation = Installer.install(inst, agentJar, AgentRuntime::log, options.verbose());
@@ -146,7 +149,8 @@ public final class AgentRuntime {
                 log("woven " + m);
             }
         }
-        EventSwitch.watch(wanted -> {
+        EventSwitch.watch(recordingWants -> {
+            boolean wanted = recordingWants || live;
             if (registry != r) {
                 return; // stopped (or replaced by a later attach): this watcher is done
             }
@@ -163,7 +167,10 @@ public final class AgentRuntime {
         });
         int woven = installation.woven().size();
         AgentStatus.running(woven, r.size()).publishLive();
-        housekeeping = daemon("tcpstate-housekeeping", () -> housekeep(r, woven));
+        // From -javaagent, only with live=on: the platform MBean server initialises java.util.logging,
+        // which an application server may want to configure first (WildFly's log manager).
+        ManagementBeans.Agent control = live ? management(r, woven, version(agentJar)) : null;
+        housekeeping = daemon("tcpstate-housekeeping", () -> housekeep(r, woven, control));
         housekeeping.start();
         if (!exitReportHooked) {
             Runtime.getRuntime().addShutdownHook(daemon("tcpstate-exit-report", this::reportDropped));
@@ -219,31 +226,15 @@ public final class AgentRuntime {
         };
     }
 
-    private void runCommand(AgentOptions options) throws Exception {
-        switch (options.command()) {
-            case "dump" -> {
-                if (options.file() == null) {
-                    report(AgentStatus.failed("dump needs file=<path>"), null);
-                    return;
-                }
-                PeriodicEvents.emitNow(registry);
-                Path written = Recordings.dump(options.file());
-                report(written == null
-                        ? AgentStatus.failed("no tcpstate recording is running in this JVM (attach with --record)")
-                        : AgentStatus.dumped(written.toString()), null);
-            }
-            case "stop" -> stop();
-            default -> report(phase == Phase.INSTALLED
-                    ? AgentStatus.running(installation.woven().size(), registry.size())
-                    : AgentStatus.notInstalled(), null);
-        }
-    }
-
     /** Undoes the weaving, stops the housekeeping and our recording: the JVM is as before the attach. */
     private void stop() {
         if (phase != Phase.INSTALLED) {
             report(AgentStatus.nothingToStop(), null);
             return;
+        }
+        KernelSampler last = sampler;
+        if (last != null) {
+            last.sampleNow(); // the recording ends with what the kernel shows now
         }
         PeriodicEvents.emitNow(registry);
         SocketBridge.uninstall();
@@ -270,18 +261,95 @@ public final class AgentRuntime {
         report(AgentStatus.stopped(restored, written == null ? null : written.toString()), null);
     }
 
-    /** Once a second: what expires, and the live status that {@code status} reads without loading the agent. */
-    private static void housekeep(ConnectionRegistry r, int wovenMethods) {
-        while (true) {
-            try {
-                TimeUnit.SECONDS.sleep(1);
-                r.expire(System.nanoTime());
-                AgentStatus.running(wovenMethods, r.size()).publishLive();
-            } catch (InterruptedException e) {
-                return;
-            } catch (Throwable ignored) {
-                // keep going: housekeeping must not die on one bad connection
+    /**
+     * Once a second: what expires, and the live status that {@code status} reads without loading the
+     * agent. On its first round it registers the MBeans (off the application's path: the platform
+     * MBean server costs class loading), and it unregisters them when it ends.
+     */
+    private static void housekeep(ConnectionRegistry r, int wovenMethods, ManagementBeans.Agent control) {
+        ManagementBeans beans = null;
+        try {
+            while (true) {
+                try {
+                    TimeUnit.SECONDS.sleep(1);
+                    if (beans == null && control != null) {
+                        beans = registerBeans(r, control);
+                        control = null; // registered, or said why not: once
+                    }
+                    r.expire(System.nanoTime());
+                    AgentStatus.running(wovenMethods, r.size()).publishLive();
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Throwable ignored) {
+                    // keep going: housekeeping must not die on one bad connection
+                }
             }
+        } finally {
+            if (beans != null) {
+                beans.unregister();
+            }
+        }
+    }
+
+    private static ManagementBeans registerBeans(ConnectionRegistry r, ManagementBeans.Agent control) {
+        try {
+            return ManagementBeans.register(r, control);
+        } catch (Throwable t) {
+            log("no MBeans (the connections and stop commands need them): " + t);
+            return null;
+        }
+    }
+
+    /** What the MBeans ask of the agent; {@code stop} ends this agent, once. */
+    private ManagementBeans.Agent management(ConnectionRegistry r, int woven, String version) {
+        return new ManagementBeans.Agent() {
+            @Override
+            public String version() {
+                return version;
+            }
+
+            @Override
+            public int wovenMethods() {
+                return woven;
+            }
+
+            @Override
+            public long dropped() {
+                return droppedTotal();
+            }
+
+            @Override
+            public String recording() {
+                return Recordings.destination();
+            }
+
+            @Override
+            public boolean kernelView() {
+                return sampler != null;
+            }
+
+            @Override
+            public String stop() {
+                synchronized (AgentRuntime.this) {
+                    if (registry != r) {
+                        return AgentStatus.nothingToStop().describe();
+                    }
+                    AgentRuntime.this.stop();
+                    return AgentStatus.in(System.getProperties()).map(AgentStatus::describe)
+                            .orElse("stopped");
+                }
+            }
+        };
+    }
+
+    /** The agent jar's build version, from its manifest (a class of the bootstrap path has no package version). */
+    private static String version(File agentJar) {
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(agentJar)) {
+            java.util.jar.Manifest m = jar.getManifest();
+            String v = m == null ? null : m.getMainAttributes().getValue("Implementation-Version");
+            return v == null ? "(development build)" : v;
+        } catch (Exception e) {
+            return "(development build)";
         }
     }
 

@@ -42,17 +42,17 @@ public record AgentStatus(Outcome outcome, long installMillis, int wovenMethods,
         INSTALLED_IN_BACKGROUND,
         /** Already woven by an earlier start; this start's options (a recording) apply. */
         OPTIONS_APPLIED,
-        /** {@code command=status} while installed. */
+        /** Installed and running: what {@code status} reads from {@code tcpstate.agent.live}. */
         RUNNING,
-        /** {@code command=status} while not installed. */
+        /** {@code status} with no live status in the target. */
         NOT_INSTALLED,
-        /** {@code command=stop} while not installed. */
+        /** {@code stop} with nothing installed. */
         NOTHING_TO_STOP,
-        /** {@code command=dump} wrote the recording. */
+        /** {@code dump} wrote the recording. */
         DUMPED,
-        /** {@code command=stop}: unwoven, the original classes restored. */
+        /** {@code stop}: unwoven, the original classes restored. */
         STOPPED,
-        /** {@code command=stop}: unwoven, but the JVM did not take the original classes back. */
+        /** {@code stop}: unwoven, but the JVM did not take the original classes back. */
         STOPPED_CLASSES_NOT_RESTORED,
         /** Nothing done: bad options, a command that could not run, or a failure inside the agent. */
         FAILED

@@ -8,6 +8,8 @@ public final class EventNames {
     public static final String LINGERING_CONNECTION = PREFIX + "LingeringConnection";
     public static final String STATE_SUMMARY = PREFIX + "StateSummary";
     public static final String LIBRARY_CALL = PREFIX + "LibraryCall";
+    /** Written at the end of every chunk (dump, stop, exit, rotation), after a last kernel sample. */
+    public static final String END_OF_CHUNK = PREFIX + "EndOfChunk";
     /** The name of the recording the agent starts ({@code record=}, {@code attach --record}), as {@code JFR.check} lists it. */
     public static final String RECORDING = "tcpstate";
 

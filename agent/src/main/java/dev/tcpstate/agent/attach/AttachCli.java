@@ -5,6 +5,8 @@ import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
 import dev.tcpstate.agent.AgentStatus;
+import dev.tcpstate.agent.jmx.ConnectionInfo;
+import dev.tcpstate.agent.jmx.TcpStateMXBean;
 import dev.tcpstate.contract.EventNames;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -26,9 +28,11 @@ import picocli.CommandLine.Parameters;
  * is one line on stderr and exit code 2; a refused attach is exit code 3.
  */
 @Command(name = "tcpstate", mixinStandardHelpOptions = true, versionProvider = AttachCli.Version.class,
-        description = "Attach tcpstate to a running JVM and record what its TCP connections do.",
-        subcommands = {AttachCli.ListJvms.class, AttachCli.Attach.class, AttachCli.Dump.class, AttachCli.Stop.class,
-            AttachCli.Status.class})
+        scope = CommandLine.ScopeType.INHERIT,
+        description = "Attach tcpstate to a running JVM and record what its TCP connections do. Only `attach` "
+                + "loads the agent; every other command reads what the agent already there publishes.",
+        subcommands = {AttachCli.ListJvms.class, AttachCli.Attach.class, AttachCli.Status.class,
+            AttachCli.Connections.class, AttachCli.Dump.class, AttachCli.Stop.class, CommandLine.HelpCommand.class})
 public final class AttachCli implements Callable<Integer> {
 
     static final int USAGE = 2;
@@ -119,7 +123,8 @@ public final class AttachCli implements Callable<Integer> {
         @Option(names = "--kernel-interval", description = "how often the agent reads the kernel's TCP table (e.g. 1s, off)")
         String kernelInterval;
 
-        @Option(names = "--max-connections", description = "most connections tracked at once")
+        @Option(names = "--max-connections", description = "most connections tracked at once (default 100000); "
+                + "when full, the ones released longest ago are forgotten first and new ones are not tracked")
         Integer maxConnections;
 
         @Override
@@ -183,7 +188,8 @@ public final class AttachCli implements Callable<Integer> {
     }
 
     @Command(name = "stop", description = "Undo the weaving (restore the original classes), stop sampling and "
-            + "write the recording: the target is left as it was.")
+            + "write the recording: the target is left as it was. Read-only: through the agent's MBean, over the "
+            + "JDK's local JMX connector.")
     static final class Stop implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -193,8 +199,87 @@ public final class AttachCli implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            spec.commandLine().getOut().println(load(pid, "command=stop"));
+            String said = AttachCli.onTarget(pid, vm -> AgentStatus.liveIn(vm.getSystemProperties()).isPresent()
+                    ? null : AgentStatus.nothingToStop().describe());
+            spec.commandLine().getOut().println(said != null ? said : LiveCommands.withAgent(pid, TcpStateMXBean::stop));
             return 0;
+        }
+    }
+
+    @Command(name = "connections", description = "The target's connections now, as ss shows a host's, with what "
+            + "only tcpstate knows: state and who showed it, time in that state, role, and the code that opened them, "
+            + "grouped by that code, the longest lingering first. Read-only: through the agent's MBean.")
+    static final class Connections implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", description = "pid of the target JVM")
+        long pid;
+
+        @Option(names = "--format", description = "text or json (one object: pid, tracked, connections)",
+                defaultValue = "text")
+        String format;
+
+        @Option(names = "--watch", arity = "0..1", fallbackValue = "2s", paramLabel = "INTERVAL",
+                description = "print again every INTERVAL (default 2s) until interrupted, or --count times")
+        String watch;
+
+        @Option(names = "--count", description = "with --watch: stop after this many views")
+        Integer count;
+
+        @Option(names = "--limit", defaultValue = "10000", description = "most connections asked for (default 10000)")
+        int limit;
+
+        @Option(names = "--rows", defaultValue = "10", description = "most rows printed per code site (text; default 10)")
+        int rows;
+
+        @Override
+        public Integer call() throws Exception {
+            boolean json = switch (format) {
+                case "text" -> false;
+                case "json" -> true;
+                default -> throw new Failure(USAGE, "--format must be text or json; not '" + format + "'");
+            };
+            long intervalMillis = watch == null ? 0 : interval(watch);
+            if (count != null && watch == null) {
+                throw new Failure(USAGE, "--count needs --watch");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            for (int view = 1; ; view++) {
+                LiveCommands.withAgent(pid, agent -> {
+                    ConnectionInfo[] shown = agent.connections(limit);
+                    int tracked = agent.getTracked();
+                    if (json) {
+                        LiveCommands.printJson(pid, tracked, shown, out);
+                    } else {
+                        if (watch != null && System.console() != null) {
+                            out.print("\033[H\033[2J"); // a terminal: redraw in place, like watch(1)
+                        }
+                        LiveCommands.printText(pid, tracked, shown, rows, out);
+                    }
+                    out.flush();
+                    return null;
+                });
+                if (watch == null || (count != null && view >= count)) {
+                    return 0;
+                }
+                Thread.sleep(intervalMillis);
+                if (!json) {
+                    out.println();
+                }
+            }
+        }
+
+        private static long interval(String text) throws Failure {
+            try {
+                long millis = dev.tcpstate.contract.Durations.parse(text).toMillis();
+                if (millis < 100) {
+                    throw new IllegalArgumentException("shorter than 100ms");
+                }
+                return millis;
+            } catch (RuntimeException e) {
+                throw new Failure(USAGE, "--watch takes an interval such as 2s or 500ms; not '" + text + "'");
+            }
         }
     }
 

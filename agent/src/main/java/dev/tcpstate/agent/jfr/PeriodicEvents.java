@@ -45,7 +45,8 @@ public final class PeriodicEvents {
         };
     }
 
-    public static void register(ConnectionRegistry registry, HostView host, LongSupplier dropped) {
+    public static void register(ConnectionRegistry registry, HostView host, LongSupplier dropped,
+            java.util.function.BooleanSupplier sampleKernel) {
         lastHost = host;
         lastDropped = dropped;
         // Registered up front, so every recording's metadata describes all our events, even before
@@ -55,6 +56,25 @@ public final class PeriodicEvents {
         FlightRecorder.register(LibraryCallEvent.class);
         FlightRecorder.addPeriodicEvent(LingeringConnectionEvent.class, () -> lingering(registry));
         FlightRecorder.addPeriodicEvent(StateSummaryEvent.class, () -> summary(registry, host, dropped));
+        FlightRecorder.addPeriodicEvent(EndOfChunkEvent.class, () -> endOfChunk(registry, sampleKernel));
+    }
+
+    /**
+     * At the end of each chunk (JFR calls this on the thread that dumps, stops or shuts down): a last
+     * kernel sample, so that a recording ends with what the kernel shows then, not what it showed up to
+     * a period before; then the picture re-stated, then the marker.
+     */
+    private static void endOfChunk(ConnectionRegistry registry, java.util.function.BooleanSupplier sampleKernel) {
+        try {
+            boolean sampled = sampleKernel.getAsBoolean();
+            emitNow(registry);
+            EndOfChunkEvent e = new EndOfChunkEvent();
+            e.kernelSampled = sampled;
+            e.tracked = registry.size();
+            e.commit();
+        } catch (Throwable ignored) {
+            // a periodic hook must never fail JFR's thread
+        }
     }
 
     /** Re-states the picture now: before a dump or a stop, which the periods do not wait for. */

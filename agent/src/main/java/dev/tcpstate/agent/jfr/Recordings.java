@@ -16,19 +16,41 @@ public final class Recordings {
 
     private static Recording current;
 
+    /** A recording's file that cannot be written; its message is the one line the user sees. */
+    public static final class Unwritable extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Unwritable(String message) {
+            super(message);
+        }
+    }
+
     private Recordings() {
     }
 
     /** Starts our recording; one already running is first stopped and written to its destination. */
     public static synchronized Path start(String file, Duration duration) throws IOException, ParseException {
-        stop();
         Path destination = Path.of(expand(file)).toAbsolutePath();
+        Path directory = destination.getParent();
+        if (directory != null && !java.nio.file.Files.isDirectory(directory)) {
+            throw new Unwritable("cannot record to " + destination + ": there is no directory " + directory);
+        }
+        if (directory != null && !java.nio.file.Files.isWritable(directory)) {
+            throw new Unwritable("cannot record to " + destination + ": directory " + directory
+                    + " is not writable by this JVM's user");
+        }
+        stop();
         Recording recording = new Recording(Configuration.getConfiguration("default"));
         recording.setName(EventNames.RECORDING);
         recording.enable("tcpstate.StateChange").withStackTrace();
         recording.enable("tcpstate.Anomaly").withStackTrace();
         recording.setToDisk(true);
-        recording.setDestination(destination);
+        try {
+            recording.setDestination(destination);
+        } catch (IOException e) {
+            recording.close();
+            throw new Unwritable("cannot record to " + destination + ": " + e.getMessage());
+        }
         recording.setDumpOnExit(true);
         if (duration != null) {
             recording.setDuration(duration);
@@ -48,6 +70,12 @@ public final class Recordings {
         }
         String time = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyy_MM_dd_HH_mm_ss"));
         return file.replace("%p", String.valueOf(ProcessHandle.current().pid())).replace("%t", time);
+    }
+
+    /** Where the running recording will be written; null when there is none. */
+    public static synchronized String destination() {
+        Path d = current == null ? null : current.getDestination();
+        return d == null ? null : d.toString();
     }
 
     /** Writes what the running recording holds so far; null when there is none. */

@@ -255,7 +255,25 @@ public final class KernelSampler {
         }
     }
 
-    private void sampleOnce(long start) throws Exception {
+    /**
+     * A sample now, on the caller's thread (serialised with the sampler's own): the last word of a
+     * recording that is dumped, stopped or ends with the JVM. False when none could be taken.
+     */
+    public boolean sampleNow() {
+        if (stopping || paused || !thread.isAlive()) {
+            return false;
+        }
+        try {
+            sampleOnce(System.nanoTime());
+            return true;
+        } catch (Throwable t) {
+            failures++;
+            lastFailure = t;
+            return false;
+        }
+    }
+
+    private synchronized void sampleOnce(long start) throws Exception {
         inodes.rescanIfWanted(MIN_SAMPLES_BETWEEN_INODE_SCANS);
         sink.beginSample(start);
         lastSampleRows = table.read(sink);

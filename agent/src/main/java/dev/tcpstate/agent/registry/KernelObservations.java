@@ -49,6 +49,7 @@ final class KernelObservations {
         }
         long now = System.nanoTime();
         Connection c = new Connection(live.nextId(), SocketKind.KERNEL, role, now);
+        c.site = OpeningSite.BEFORE_AGENT;
         synchronized (c) {
             c.local = local;
             c.remote = remote;
@@ -57,6 +58,7 @@ final class KernelObservations {
             live.add(c);
             tuples.put(c);
             AgeBasis basis = stateAgeMillis >= 0 ? AgeBasis.KERNEL_LAST_ACK_RECEIVED : AgeBasis.FIRST_SAMPLE;
+            c.agedByKernel = basis == AgeBasis.KERNEL_LAST_ACK_RECEIVED;
             long ageMillis = Math.max(0, stateAgeMillis);
             transitions.emitDiscovery(c, observed, TransitionTable.explainKernelChange(TcpState.CLOSED, observed),
                     "kernel: discovered in state " + observed, timerMillis, ageMillis, basis);

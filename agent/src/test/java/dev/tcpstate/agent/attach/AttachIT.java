@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tcpstate.agent.it.Recorded;
 import dev.tcpstate.agent.it.Recorded.Change;
 import dev.tcpstate.testsupport.Artifacts;
@@ -170,6 +172,8 @@ class AttachIT {
         try (Running app = target(current())) {
             app.nextLine("READY", WAIT);
             String pid = String.valueOf(app.pid());
+            assertOneLineError(cli("attach", pid, "--record", "/nonexistent/dir/x.jfr"), 2,
+                    "cannot record to /nonexistent/dir/x.jfr: there is no directory /nonexistent/dir");
             Exited none = cli("attach", pid);
             assertEquals(0, none.exitCode(), none.stderr());
             assertOneLineError(cli("dump", pid, dir.resolve("x.jfr").toString()), 2, "no tcpstate recording is running");
@@ -186,50 +190,102 @@ class AttachIT {
     }
 
     /**
-     * {@code status} reads what the installed agent publishes and {@code dump} runs JFR's own JFR.dump:
-     * neither loads the agent again. On JDK 21+, which warns once per dynamically loaded agent (JEP 451),
-     * the target's log holds the warnings of the attach and the stop only, however often they ran.
+     * Only {@code attach} loads the agent: {@code status} reads what it publishes, {@code dump} runs JFR's
+     * own JFR.dump, {@code connections} and {@code stop} call its MBean. On JDK 21+, which warns once per
+     * dynamically loaded agent (JEP 451), 20 commands leave the one warning of the attach. Along the way,
+     * {@code connections} shows the leak: the connection in CLOSE_WAIT before the attach (a lower bound on
+     * its time in state), and the three leaked after it, grouped under the method that opened them.
      */
     @Test
-    void statusAndDumpNeverLoadTheAgentAgain() throws Exception {
+    void twentyCommandsLoadTheAgentOnceAndConnectionsShowsTheLeakAndItsCode() throws Exception {
         Jdk jdk = jdkAt(Path.of("/usr/lib/jvm/temurin-25-jdk-amd64"));
         assumeTrue(jdk != null, "needs Temurin 25 at /usr/lib/jvm/temurin-25-jdk-amd64 (a JDK that warns)");
         try (Running app = ChildJvm.at(jdk.java()).main(HoldingApp.class).start()) {
-            app.nextLine("READY", WAIT);
+            String[] ready = app.nextLine("READY", WAIT).split(" ");
+            String closeWaitPort = ready[2];
             String pid = String.valueOf(app.pid());
-            assertTrue(cli("status", pid).stdout().contains("not installed"));
-            Exited attach = cli("attach", pid, "--record", dir.resolve("r.jfr").toString(), "--kernel-interval", "200ms");
+            List<String> said = new ArrayList<>();
+            assertTrue(run(said, "status", pid).stdout().contains("not installed"));
+            assertOneLineError(run(said, "connections", pid), 2, "not installed in process " + pid);
+            Exited attach = run(said, "attach", pid, "--record", dir.resolve("r.jfr").toString(),
+                    "--kernel-interval", "200ms");
             assertEquals(0, attach.exitCode(), attach.stderr());
-            TimeUnit.MILLISECONDS.sleep(1_500); // a live status is published every second
-            int commands = 2;
-            for (int i = 0; i < 5; i++, commands++) {
-                Exited status = cli("status", pid);
+            TimeUnit.MILLISECONDS.sleep(1_500); // a live status, and the MBeans, a second after the start
+            for (int i = 0; i < 5; i++) {
+                Exited status = run(said, "status", pid);
                 assertEquals(0, status.exitCode(), status.stderr());
                 assertTrue(status.stdout().matches("(?s)installed, woven \\d+ methods, tracking \\d+ connections\\s*"),
                         status.stdout());
             }
+            app.send("leak");
+            app.nextLine("leaked", WAIT);
             app.send("cycle");
             app.nextLine("cycle", WAIT);
+            TimeUnit.MILLISECONDS.sleep(1_000); // the kernel view shows the peers' FINs: CLOSE_WAIT
+
+            Exited live = run(said, "connections", pid);
+            assertEquals(0, live.exitCode(), live.stderr());
+            System.out.println("[" + jdk + "] connections:\n" + live.stdout());
+            String text = live.stdout();
+            // groups: a header line naming the code, then one row per connection; the leak's clients are one group
+            String leakSite = "3 connections, " + HoldingApp.class.getName() + ".leakThree(HoldingApp.java:";
+            List<String> leakGroups = java.util.Arrays.stream(text.split("\n\n"))
+                    .filter(g -> g.startsWith(leakSite)
+                            && g.lines().filter(l -> l.contains(" CLOSE_WAIT ") && l.contains(" CLIENT ")).count() == 3)
+                    .toList();
+            assertEquals(1, leakGroups.size(), "the leak grouped under the code that opened it:\n" + text);
+            String before = text.substring(text.indexOf("found in the kernel's table")).split("\n\n")[0];
+            assertTrue(before.lines().anyMatch(l -> l.contains(" CLOSE_WAIT ") && l.contains(" ≥")
+                    && l.contains(":" + closeWaitPort + " ")), "the connection from before the attach, its time in "
+                    + "state a lower bound:\n" + before);
+
+            Exited json = run(said, "connections", pid, "--format", "json");
+            assertEquals(0, json.exitCode(), json.stderr());
+            JsonNode view = new ObjectMapper().readTree(json.stdout());
+            assertEquals(Long.parseLong(pid), view.get("pid").asLong());
+            long leakedInJson = 0;
+            for (JsonNode c : view.get("connections")) {
+                if (c.get("site").asText().contains(".leakThree(") && c.get("state").asText().equals("CLOSE_WAIT")) {
+                    leakedInJson++;
+                    assertFalse(c.get("inStateAtLeast").asBoolean(), c.toString());
+                }
+            }
+            assertEquals(3, leakedInJson, json.stdout());
+            Exited watched = run(said, "connections", pid, "--watch", "200ms", "--count", "2", "--rows", "1");
+            assertEquals(2, watched.stdout().lines().filter(l -> l.startsWith("process " + pid + ": ")).count(),
+                    watched.stdout());
+
             for (String name : List.of("d1.jfr", "with space.jfr")) {
                 Path file = dir.resolve(name);
-                Exited dump = cli("dump", pid, file.toString());
-                commands++;
+                Exited dump = run(said, "dump", pid, file.toString());
                 assertEquals(0, dump.exitCode(), dump.stderr());
                 assertEquals("recording written to " + file, dump.stdout().strip());
                 assertTrue(Recorded.read(file).connections().size() >= 1, name);
             }
-            assertOneLineError(cli("dump", pid, "/nonexistent/dir/x.jfr"), 2, "/nonexistent/dir/x.jfr");
-            assertTrue(cli("stop", pid).stdout().contains("original classes restored"));
-            assertTrue(cli("status", pid).stdout().contains("not installed"), "no live status after stop");
-            commands += 3;
+            assertOneLineError(run(said, "dump", pid, "/nonexistent/dir/x.jfr"), 2, "/nonexistent/dir/x.jfr");
+            assertEquals(0, run(said, "help", "connections").exitCode());
+            assertEquals(0, run(said, "attach", "--help").exitCode());
+            Exited stop = run(said, "stop", pid);
+            assertEquals(0, stop.exitCode(), stop.stderr());
+            assertTrue(stop.stdout().contains("original classes restored"), stop.stdout());
+            assertTrue(run(said, "status", pid).stdout().contains("not installed"), "no live status after stop");
+            assertTrue(run(said, "stop", pid).stdout().contains("nothing to stop"));
+            assertOneLineError(run(said, "connections", pid), 2, "not installed in process " + pid);
+            assertEquals(20, said.size(), said.toString());
             app.send("quit");
             Exited ended = app.finish(WAIT);
             long warnings = ended.stderr().lines().filter(l -> l.contains("A Java agent has been loaded dynamically"))
                     .count();
-            System.out.println("[" + jdk + "] dynamic-agent warnings after " + commands + " commands: " + warnings);
-            assertEquals(2, warnings, "one for the attach, one for the stop; none for status or dump:\n"
+            System.out.println("[" + jdk + "] dynamic-agent warnings after " + said.size() + " commands: " + warnings);
+            assertEquals(1, warnings, "one for the attach, none for the other commands " + said + ":\n"
                     + ended.stderr());
         }
+    }
+
+    /** {@link #cli}, noting the command. */
+    private static Exited run(List<String> said, String... args) throws IOException, InterruptedException {
+        said.add(String.join(" ", args));
+        return cli(args);
     }
 
     @Test

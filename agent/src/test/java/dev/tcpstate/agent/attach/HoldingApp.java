@@ -5,11 +5,14 @@ import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The target of the attach tests: a JVM that already holds a connection in CLOSE_WAIT (its peer
  * closed, it never reads) when it prints {@code READY <listenerPort> <closeWaitPort>}, then runs one
- * connect/accept/close cycle per {@code cycle} line on stdin, and exits on {@code quit}.
+ * connect/accept/close cycle per {@code cycle} line on stdin, leaks three more connections into
+ * CLOSE_WAIT per {@code leak} line (opened in {@link #leakThree}), and exits on {@code quit}.
  */
 public final class HoldingApp {
     public static void main(String[] args) throws Exception {
@@ -20,7 +23,13 @@ public final class HoldingApp {
             System.out.println("READY " + listener.getLocalPort() + " " + idle.getLocalPort());
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
             String line;
+            List<Socket> leaked = new ArrayList<>();
             while ((line = in.readLine()) != null && !line.equals("quit")) {
+                if (line.equals("leak")) {
+                    leaked.addAll(leakThree(listener));
+                    System.out.println("leaked " + leaked.size());
+                    continue;
+                }
                 Socket client = new Socket(loopback, listener.getLocalPort());
                 Socket server = listener.accept();
                 client.close();
@@ -29,6 +38,19 @@ public final class HoldingApp {
                 System.out.println("cycle " + client.getLocalPort());
             }
             idle.close();
+            for (Socket s : leaked) {
+                s.close();
+            }
         }
+    }
+
+    /** Three connections whose peer closes at once and that this side never reads nor closes. */
+    static List<Socket> leakThree(ServerSocket listener) throws java.io.IOException {
+        List<Socket> held = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            held.add(new Socket(listener.getInetAddress(), listener.getLocalPort()));
+            listener.accept().close();
+        }
+        return held;
     }
 }

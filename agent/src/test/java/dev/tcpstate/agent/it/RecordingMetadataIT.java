@@ -56,8 +56,8 @@ class RecordingMetadataIT {
     void theSettingsFileTurnsOnEveryTcpstateEvent() throws Exception {
         Set<String> names = new TreeSet<>();
         ours.forEach(t -> names.add(t.getName()));
-        assertEquals(Set.of("tcpstate.Anomaly", "tcpstate.LibraryCall", "tcpstate.LingeringConnection",
-                "tcpstate.StateChange", "tcpstate.StateSummary"), names);
+        assertEquals(Set.of("tcpstate.Anomaly", "tcpstate.EndOfChunk", "tcpstate.LibraryCall",
+                "tcpstate.LingeringConnection", "tcpstate.StateChange", "tcpstate.StateSummary"), names);
         String settings = Files.readString(Path.of(System.getProperty("tcpstate.jfc", "target/tcpstate.jfc")));
         for (String name : names) {
             assertTrue(settings.contains("<event name=\"" + name + "\">"), "the settings file names " + name);

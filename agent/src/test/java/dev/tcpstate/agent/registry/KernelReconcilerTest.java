@@ -181,9 +181,13 @@ class KernelReconcilerTest {
         assertEquals(List.of(50010, 50011, 50013), asked,
                 "only the states whose start the peer's last ACK tells (its FIN; the ACK of ours) are asked about");
         Connection aged = null;
+        Connection unaged = null;
         for (Connection c : registry.liveConnections()) {
             aged = c.local().port() == 50010 ? c : aged;
+            unaged = c.local().port() == 50011 ? c : unaged;
         }
+        assertFalse(aged.inStateSinceFirstSeen(), "the kernel's count is no lower bound of the live view");
+        assertTrue(unaged.inStateSinceFirstSeen(), "counted from its discovery: a lower bound");
         long inState = System.nanoTime() - aged.stateSinceNanos();
         assertTrue(inState >= 12_300_000_000L, "its time in CLOSE_WAIT includes the kernel's age: " + inState);
         sampleOf(row(50010, 9090, CLOSE_WAIT, 10));

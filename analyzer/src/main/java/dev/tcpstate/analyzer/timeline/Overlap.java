@@ -1,5 +1,6 @@
 package dev.tcpstate.analyzer.timeline;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -20,7 +21,11 @@ public final class Overlap {
         return peak;
     }
 
-    static int[] peakPerBucket(List<long[]> intervals, long start, double width, int buckets) {
+    /**
+     * The most of {@code intervals} that hold one instant in common within each of {@code buckets}
+     * slices of {@code width} nanoseconds from {@code start}.
+     */
+    public static int[] peakPerBucket(List<long[]> intervals, long start, double width, int buckets) {
         long[][] edges = edges(intervals);
         int[] out = new int[buckets];
         int current = 0;
@@ -38,6 +43,27 @@ public final class Overlap {
             }
             out[b] = max;
         }
+        return out;
+    }
+
+    /** The same instants as {@code intervals}, as few intervals as can hold them (overlapping ones joined). */
+    static List<long[]> union(List<long[]> intervals) {
+        if (intervals.size() < 2) {
+            return intervals;
+        }
+        List<long[]> sorted = new ArrayList<>(intervals);
+        sorted.sort((a, b) -> Long.compare(a[0], b[0]));
+        List<long[]> out = new ArrayList<>();
+        long[] current = sorted.get(0).clone();
+        for (long[] iv : sorted.subList(1, sorted.size())) {
+            if (iv[0] <= current[1]) {
+                current[1] = Math.max(current[1], iv[1]);
+            } else {
+                out.add(current);
+                current = iv.clone();
+            }
+        }
+        out.add(current);
         return out;
     }
 

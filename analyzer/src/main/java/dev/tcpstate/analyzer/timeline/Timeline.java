@@ -64,42 +64,53 @@ public record Timeline(List<Connection> connections, TcpEvents events, LibraryCa
 
     /**
      * Counts per state over time: {@code buckets} equal slices of the recordings' time, each holding,
-     * per state, the most connections that were in that state at once during the slice.
+     * per state, the most connections that were in that state at once during the slice, and the most
+     * connections open (in any state but CLOSED) at once. A connection counts once at any instant: its
+     * stays in one state are joined before they are counted, so no count exceeds the connections open.
+     * The counts of different states may peak at different instants of a slice: they are not to be
+     * added up (the open count is the total).
      */
     public List<StateCounts> countsOverTime(int buckets) {
         long start = start();
         long end = Math.max(end(), start + 1);
         double width = (double) (end - start) / buckets;
-        List<StateCounts> out = new ArrayList<>(buckets);
-        Map<TcpState, int[]> peaks = new EnumMap<>(TcpState.class);
-        for (TcpState state : TcpState.values()) {
-            if (state == TcpState.CLOSED) {
-                continue;
-            }
-            List<long[]> intervals = new ArrayList<>();
-            for (Connection c : connections) {
-                for (Span s : c.spans()) {
-                    if (s.state() == state) {
-                        intervals.add(new long[] {s.start(), s.openAtEnd() ? s.end() + 1 : s.end()});
-                    }
+        Map<TcpState, List<long[]>> intervals = new EnumMap<>(TcpState.class);
+        List<long[]> open = new ArrayList<>();
+        for (Connection c : connections) {
+            Map<TcpState, List<long[]>> own = new EnumMap<>(TcpState.class);
+            List<long[]> ownOpen = new ArrayList<>();
+            for (Span s : c.spans()) {
+                if (s.state() != TcpState.CLOSED) {
+                    long[] iv = {s.start(), s.openAtEnd() ? s.end() + 1 : s.end()};
+                    own.computeIfAbsent(s.state(), k -> new ArrayList<>()).add(iv);
+                    ownOpen.add(iv);
                 }
             }
-            if (!intervals.isEmpty()) {
-                peaks.put(state, Overlap.peakPerBucket(intervals, start, width, buckets));
-            }
+            own.forEach((state, list) -> intervals.computeIfAbsent(state, k -> new ArrayList<>())
+                    .addAll(Overlap.union(list)));
+            open.addAll(Overlap.union(ownOpen));
         }
+        Map<TcpState, int[]> peaks = new EnumMap<>(TcpState.class);
+        intervals.forEach((state, list) -> peaks.put(state, Overlap.peakPerBucket(list, start, width, buckets)));
+        int[] openPeaks = Overlap.peakPerBucket(open, start, width, buckets);
+        List<StateCounts> out = new ArrayList<>(buckets);
         for (int b = 0; b < buckets; b++) {
             Map<TcpState, Integer> counts = new EnumMap<>(TcpState.class);
             for (Map.Entry<TcpState, int[]> e : peaks.entrySet()) {
                 counts.put(e.getKey(), e.getValue()[b]);
             }
-            out.add(new StateCounts(start + Math.round(b * width), start + Math.round((b + 1) * width), counts));
+            out.add(new StateCounts(start + Math.round(b * width), start + Math.round((b + 1) * width), counts,
+                    openPeaks[b]));
         }
         return out;
     }
 
-    /** Per state, the most connections in it at once during [from, to). */
-    public record StateCounts(long from, long to, Map<TcpState, Integer> counts) {
+    /**
+     * Per state, the most connections in it at once during [from, to).
+     *
+     * @param open the most connections open (in any state but CLOSED) at once during [from, to)
+     */
+    public record StateCounts(long from, long to, Map<TcpState, Integer> counts, int open) {
         public StateCounts {
             counts = Map.copyOf(counts);
         }

@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 
@@ -133,11 +135,100 @@ class ReportFormatsTest {
         String html = render(Format.HTML, Scenarios.troubled(Set.of()));
         assertTrue(html.startsWith("<!DOCTYPE html>"));
         assertTrue(html.contains("<svg id=\"chart\""));
-        assertTrue(html.contains("<svg id=\"timeline\""));
+        assertTrue(html.contains("<svg class=\"timeline\""));
         assertTrue(html.contains(HtmlReport.COLOURS.get(TcpState.CLOSE_WAIT)));
         assertFalse(html.contains("http://") || html.contains("https://") || html.contains("src="),
                 "no network, no external resources");
+        assertFalse(html.contains("<script"), "reads without script: nothing to toggle");
         assertTrue(html.contains("CLOSE_WAIT_LINGER"));
+    }
+
+    @Test
+    void htmlChartLanesPeakAtTheTrueMostConnectionsAtOnce() throws IOException {
+        Report report = Scenarios.leakBesideStorm();
+        Map<String, Integer> max = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("<g class=\"lane\" data-state=\"(\\w+)\" data-max=\"(\\d+)\"")
+                .matcher(render(Format.HTML, report));
+        while (m.find()) {
+            max.put(m.group(1), Integer.parseInt(m.group(2)));
+        }
+        assertEquals(Scenarios.LEAKED, max.get("CLOSE_WAIT"), max.toString());
+        assertEquals(Scenarios.STORM_PEAK_TIME_WAIT, max.get("TIME_WAIT"), max.toString());
+        assertEquals(Scenarios.PEAK_OPEN, max.get("open"), "each connection counted once at any instant: " + max);
+        assertTrue(Scenarios.PEAK_OPEN < report.timeline().connections().size(), "the fixture's peak is not everyone");
+        assertFalse(max.containsKey("CLOSING"), "no lane for a state no connection was in: " + max);
+    }
+
+    @Test
+    void htmlDrawsEveryFindingsOwnConnectionsAndSummarisesTheRest() throws IOException {
+        Report report = Scenarios.leakBesideStorm();
+        String html = render(Format.HTML, report);
+        List<String> sections = sections(html, "finding-");
+        assertEquals(report.findings().size(), sections.size());
+        assertEquals(3, sections.size());
+        for (String section : sections) {
+            assertTrue(section.contains("<svg class=\"timeline\"") && section.contains("<g class=\"row\""),
+                    "a timeline with drawn rows in " + section.substring(0, 120));
+        }
+        String storm = sections.get(1);
+        assertTrue(storm.contains("TIME_WAIT_ACCUMULATION"), storm.substring(0, 120));
+        assertEquals(HtmlReport.ROWS_PER_FINDING, count(storm, "<g class=\"row\""));
+        assertTrue(storm.contains("+ 1,992 more like these"), storm);
+        assertTrue(storm.contains("median 10.0 s in TIME_WAIT, max 10.0 s"), storm);
+        assertEquals(Scenarios.LEAKED, count(sections.get(0), "<g class=\"row\""), "all five leaks drawn");
+        assertFalse(sections.get(0).contains("more like these"));
+
+        String others = html.substring(html.indexOf("<section id=\"others\""));
+        assertTrue(others.contains("30 connections in no finding"), others);
+        assertTrue(others.contains("10.9.9.7:443 CLIENT, longest in TIME_WAIT: 30 connections"), others);
+        assertEquals(HtmlReport.ROWS_PER_GROUP, count(others, "<g class=\"row\""));
+        assertTrue(others.contains("+ 27 more like these"), others);
+        assertTrue(count(html, "<g class=\"row") < 40, "bounded: not one row per connection");
+    }
+
+    @Test
+    void htmlWritesFramesAsAPersonReadsThem() throws IOException {
+        String html = render(Format.HTML, Scenarios.leakBesideStorm());
+        String leak = sections(html, "finding-").get(0);
+        assertTrue(leak.contains("opened at <code>lambda in com.example.db.Pool.borrow:42 (thread &quot;main&quot;)"),
+                leak);
+        assertTrue(leak.contains("at com.example.db.Pool.borrow:40\n    at com.example.App.main:9\n</pre>"), leak);
+        assertTrue(html.contains("opened at lambda in com.example.db.Pool.borrow:42</li>"), "the index too");
+        for (String noise : List.of("$$Lambda", "lambda$", "0x00007fd9341c4a88", "jdk.internal.reflect",
+                "Method.invoke", "org.junit", "surefire")) {
+            assertFalse(html.contains(noise), noise + " printed");
+        }
+    }
+
+    @Test
+    void htmlKeepsTheTimeAxisAtTheTopWhileScrolling() throws IOException {
+        String html = render(Format.HTML, Scenarios.leakBesideStorm());
+        assertTrue(html.contains(".sticky{position:sticky;top:0;"), "the axis's CSS");
+        int axis = html.indexOf("<div id=\"axis\" class=\"sticky\">");
+        int container = html.indexOf("<div class=\"scaled\">");
+        assertTrue(container >= 0 && axis > container, "the axis sticks within the container of every timeline");
+        assertTrue(html.indexOf("<section id=\"finding-1\"") > axis && html.indexOf("<section id=\"others\"") > axis);
+        assertTrue(html.lastIndexOf("</div>") > html.indexOf("<section id=\"others\""), "others inside the container");
+    }
+
+    /** The sections whose id starts with {@code idPrefix}, in order. */
+    static List<String> sections(String html, String idPrefix) {
+        List<String> out = new ArrayList<>();
+        int from = 0;
+        while ((from = html.indexOf("<section id=\"" + idPrefix, from)) >= 0) {
+            int end = html.indexOf("</section>", from);
+            out.add(html.substring(from, end));
+            from = end;
+        }
+        return out;
+    }
+
+    static int count(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
     }
 
     static Document parse(String xml) throws Exception {

@@ -126,6 +126,21 @@ class TimelineTest {
     }
 
     @Test
+    void countsOverTimeCountAConnectionOnceAtAnyInstant() {
+        Changes c = new Changes().endAt(100);
+        // within the first slice: SYN_SENT, ESTABLISHED, FIN_WAIT_1 and TIME_WAIT, one connection
+        c.client(1, 50001, "10.0.0.9", 443).connect(1)
+                .go(2, ESTABLISHED, FIN_WAIT_1, API, "CLOSE")
+                .go(3, FIN_WAIT_1, TIME_WAIT, KERNEL, "RCV_FIN_ACK_OF_FIN");
+        for (Timeline.StateCounts counts : Timeline.of(c.events()).countsOverTime(10)) {
+            assertEquals(1, counts.open(), "one connection open in every slice: " + counts);
+            for (TcpState s : TcpState.values()) {
+                assertTrue(counts.get(s) <= 1, s + " counted more than once: " + counts);
+            }
+        }
+    }
+
+    @Test
     void overlapCountsIntervalsThatShareAnInstant() {
         assertEquals(0, Overlap.peak(List.of()));
         assertEquals(2, Overlap.peak(List.of(new long[] {0, 10}, new long[] {5, 15}, new long[] {10, 20})));
