@@ -121,6 +121,7 @@ final class JsonReport {
         ObjectNode s = MAPPER.createObjectNode();
         s.put("role", role);
         s.put("known", site.isKnown());
+        s.put("beforeRecording", site.beforeRecording());
         s.put("frame", site.isKnown() ? site.frame().toString() : "");
         s.put("applicationFrame", site.applicationFrame());
         s.put("thread", site.thread());

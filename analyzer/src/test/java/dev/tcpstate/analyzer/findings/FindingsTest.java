@@ -103,6 +103,9 @@ class FindingsTest {
         assertEquals(Changes.at(90), first.start(), "it entered CLOSE_WAIT 10 s before it was found");
         assertEquals(AgeBasis.KERNEL_LAST_ACK_RECEIVED, first.begunBefore());
         assertFalse(first.atLeast(), "the kernel's count: reported as the age");
+        assertTrue(f.site().beforeRecording());
+        assertTrue(f.summary().endsWith("opened at an unknown site (opened before the recording began: found in the "
+                + "kernel's table, no stack exists)"), f.summary());
     }
 
     @Test
@@ -153,7 +156,8 @@ class FindingsTest {
         c.client(7, 50007, "10.0.0.9", 443).restated(95, CLOSE_WAIT, KERNEL, 80);
         Finding f = of(c, CloseWaitLinger.TYPE).get(0);
         assertFalse(f.site().isKnown());
-        assertTrue(f.summary().contains("unknown site"), f.summary());
+        assertFalse(f.site().beforeRecording(), "its opening event is missing, not impossible");
+        assertTrue(f.summary().endsWith("unknown site (its event is not in the recording)"), f.summary());
     }
 
     @Test
