@@ -61,7 +61,8 @@ final class Pseudonyms {
         for (StateChange c : events.stateChanges()) {
             changes.add(new StateChange(c.jvm(), c.time(), c.connectionId(), c.from(), c.to(), c.source(), c.trigger(),
                     c.stimulus(), c.abortCause(), p.of(c.local()), p.of(c.remote()), c.socketKind(), c.role(),
-                    c.previousStateNanos(), c.kernelTimerMillis(), p.thread(c.thread()), c.stack()));
+                    c.previousStateNanos(), c.kernelTimerMillis(), c.stateAgeMillis(), c.stateAgeBasis(),
+                    p.thread(c.thread()), c.stack()));
         }
         List<Anomaly> anomalies = new ArrayList<>();
         for (Anomaly a : events.anomalies()) {

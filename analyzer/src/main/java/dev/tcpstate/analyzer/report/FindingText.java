@@ -53,7 +53,10 @@ final class FindingText {
         StringBuilder b = new StringBuilder();
         b.append('#').append(c.connectionId()).append(' ').append(c.local()).append(" -> ").append(c.remote());
         if (c.nanos() > 0) {
-            b.append("  ").append(c.state()).append(' ').append(Durations.format(c.nanos()));
+            b.append("  ").append(c.state()).append(c.atLeast() ? " at least " : " ").append(Durations.format(c.nanos()));
+            if (c.begunBefore() != null) {
+                b.append(" (before the recording began").append(c.atLeast() ? "" : ", by the kernel's count").append(')');
+            }
         } else {
             b.append("  from ").append(c.state());
         }

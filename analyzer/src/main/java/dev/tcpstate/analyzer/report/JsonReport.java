@@ -106,6 +106,8 @@ final class JsonReport {
             cn.put("state", c.state() == null ? "" : c.state().name());
             cn.put("start", Report.instant(c.start()));
             cn.put("durationNanos", c.nanos());
+            cn.put("durationAtLeast", c.atLeast());
+            cn.put("begunBefore", c.begunBefore() == null ? "" : c.begunBefore().name());
             cn.put("stillOpen", c.stillOpen());
             cn.put("kernelConfirmed", c.kernelConfirmed());
             cn.put("source", c.source().name());
