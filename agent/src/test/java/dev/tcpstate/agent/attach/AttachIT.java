@@ -177,6 +177,7 @@ class AttachIT {
             Exited none = cli("attach", pid);
             assertEquals(0, none.exitCode(), none.stderr());
             assertOneLineError(cli("dump", pid, dir.resolve("x.jfr").toString()), 2, "no tcpstate recording is running");
+            assertFalse(Files.exists(dir.resolve("x.jfr")), "the owner-only file made for the dump is gone again");
             assertEquals(0, cli("attach", pid, "--record", dir.resolve("r.jfr").toString()).exitCode());
             app.send("cycle");
             app.nextLine("cycle", WAIT);
