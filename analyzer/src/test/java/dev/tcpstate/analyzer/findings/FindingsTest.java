@@ -202,6 +202,21 @@ class FindingsTest {
     }
 
     @Test
+    void theCloseRateCountsTheClosesNotTheSampleThatSawTheirTimeWaits() {
+        // 100 closes at 10 per second, every TIME_WAIT first seen by one sample at the end (as at exit)
+        Changes c = new Changes().endAt(20);
+        for (int i = 0; i < 100; i++) {
+            double t = i / 10.0;
+            c.client(i, 40000 + i, "10.0.0.9", 8080).connect(t)
+                    .go(t + 0.01, ESTABLISHED, FIN_WAIT_1, API, "CLOSE")
+                    .go(19.9, FIN_WAIT_1, TIME_WAIT, KERNEL, "RCV_FIN_ACK_OF_FIN", "kernel: rcv FIN", 50_000);
+        }
+        Thresholds one = Thresholds.defaults().with(TimeWaitAccumulation.THRESHOLD, 1L);
+        Finding f = of(c, TimeWaitAccumulation.TYPE, one).get(0);
+        assertEquals(10.0, f.measure(TimeWaitAccumulation.RATE).orElseThrow().value(), 0.1);
+    }
+
+    @Test
     void anActiveCloseWhoseTimeWaitTheKernelViewMissedIsCountedFromTheClose() {
         // kernel view on: no EXPECTED events, and the sampler never saw these orphaned sockets
         Changes c = new Changes().endAt(10);
