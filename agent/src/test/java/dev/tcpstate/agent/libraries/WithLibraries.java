@@ -16,7 +16,7 @@ import java.util.List;
  */
 public final class WithLibraries {
 
-    static final String PROPERTY = "tcpstate.it.libraries";
+    public static final String PROPERTY = "tcpstate.it.libraries";
 
     private WithLibraries() {
     }
@@ -42,7 +42,7 @@ public final class WithLibraries {
     }
 
     /** The jars on this JVM's class path whose path holds {@code part} (in the local repository: their group). */
-    static String jarsUnder(String part) throws Exception {
+    public static String jarsUnder(String part) throws Exception {
         List<String> jars = new ArrayList<>();
         var manifests = ClassLoader.getSystemClassLoader().getResources("META-INF/MANIFEST.MF");
         while (manifests.hasMoreElements()) {

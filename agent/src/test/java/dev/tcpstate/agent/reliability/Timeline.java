@@ -19,21 +19,21 @@ import jdk.jfr.consumer.RecordingFile;
  * committed it, and the checks every timeline must pass: each event is a row of the state machine
  * (or, from the kernel, any change), and each starts where the previous one ended.
  */
-final class Timeline {
+public final class Timeline {
 
     /** One transition as read back, with its thread. */
-    record Change(long connectionId, long startNanos, String from, String to, String source, String trigger,
+    public record Change(long connectionId, long startNanos, String from, String to, String source, String trigger,
             String stimulus, int localPort, String remoteAddress, int remotePort, String kind, String role,
             String thread, boolean hasStack, List<String> frames) {
     }
 
-    final Map<Long, List<Change>> connections = new LinkedHashMap<>();
-    final List<RecordedEvent> anomalies = new ArrayList<>();
+    public final Map<Long, List<Change>> connections = new LinkedHashMap<>();
+    public final List<RecordedEvent> anomalies = new ArrayList<>();
     /** The last {@code tcpstate.StateSummary}, or null. */
-    RecordedEvent lastSummary;
-    long events;
+    public RecordedEvent lastSummary;
+    public long events;
 
-    static Timeline read(Path recording) throws IOException {
+    public static Timeline read(Path recording) throws IOException {
         return read(recording, false);
     }
 
@@ -88,7 +88,7 @@ final class Timeline {
     }
 
     /** Connections whose role is {@code role} and whose local or remote port is {@code port}. */
-    List<List<Change>> withPort(String role, int port) {
+    public List<List<Change>> withPort(String role, int port) {
         List<List<Change>> found = new ArrayList<>();
         for (List<Change> changes : connections.values()) {
             Change first = changes.get(0);
@@ -99,7 +99,7 @@ final class Timeline {
         return found;
     }
 
-    static String last(List<Change> changes) {
+    public static String last(List<Change> changes) {
         return changes.get(changes.size() - 1).to();
     }
 
@@ -142,7 +142,7 @@ final class Timeline {
     }
 
     /** Every problem of every connection, each line naming its connection; empty when all are valid paths. */
-    static List<String> problems(Iterable<List<Change>> timelines) {
+    public static List<String> problems(Iterable<List<Change>> timelines) {
         List<String> all = new ArrayList<>();
         for (List<Change> changes : timelines) {
             for (String p : problems(changes)) {
@@ -170,7 +170,7 @@ final class Timeline {
         }
     }
 
-    static String describe(List<Change> changes) {
+    public static String describe(List<Change> changes) {
         StringBuilder sb = new StringBuilder();
         for (Change c : changes) {
             sb.append(sb.length() == 0 ? c.from() : "").append(" -[").append(c.source()).append(' ')
