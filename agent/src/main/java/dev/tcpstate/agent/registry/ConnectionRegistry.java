@@ -192,6 +192,11 @@ public final class ConnectionRegistry {
         kernel.vanished(c, sampleStartNanos);
     }
 
+    /** A released connection whose 4-tuple a newer connection took: the kernel had ended it. */
+    void observeSuperseded(Connection c) {
+        kernel.superseded(c);
+    }
+
     /**
      * As above, for a row of a sample that began at {@code sampleStartNanos}: a row read before the
      * application's last call on the connection is older than what the API showed, and is ignored.

@@ -24,6 +24,16 @@ final class KernelObservations {
      */
     static final String VANISHED = "kernel: no longer listed (ended between two samples)";
 
+    /**
+     * The trigger of a released connection whose 4-tuple a newer connection took: a 4-tuple is one row
+     * in the kernel, so this one had ended (typically its TIME_WAIT, ended early by the new SYN, as Linux
+     * does when the SYN's sequence number or timestamp is newer: RFC 9293 3.10.7.4, RFC 6191).
+     */
+    static final String SUPERSEDED = "kernel: 4-tuple taken by a newer connection";
+
+    /** How a kernel observation came: a row of a sample, a row gone from one, a row now a newer connection's. */
+    private enum Seen { ROW, VANISHED, SUPERSEDED }
+
     /** {@code sampleStartNanos} of an observation that is not a row of a sample. */
     static final long NO_SAMPLE = Long.MIN_VALUE;
 
@@ -78,16 +88,24 @@ final class KernelObservations {
      * the segment that explains the change, when one does.
      */
     void observe(Connection c, TcpState observed, long timerMillis, String trigger, long sampleStartNanos) {
-        observe(c, observed, timerMillis, trigger, sampleStartNanos, false);
+        observe(c, observed, timerMillis, trigger, sampleStartNanos, Seen.ROW);
     }
 
     /** A connection that existed before the sample begun at {@code sampleStartNanos} is not in it: it ended. */
     void vanished(Connection c, long sampleStartNanos) {
-        observe(c, TcpState.CLOSED, -1, null, sampleStartNanos, true);
+        observe(c, TcpState.CLOSED, -1, null, sampleStartNanos, Seen.VANISHED);
+    }
+
+    /**
+     * A released connection whose 4-tuple a newer connection took has ended; which segment ended it
+     * (the new SYN, a timer, an ACK) no row says, so no stimulus is written.
+     */
+    void superseded(Connection c) {
+        observe(c, TcpState.CLOSED, -1, SUPERSEDED, NO_SAMPLE, Seen.SUPERSEDED);
     }
 
     private void observe(Connection c, TcpState observed, long timerMillis, String trigger, long sampleStartNanos,
-            boolean vanished) {
+            Seen seen) {
         synchronized (c) {
             if (sampleStartNanos != NO_SAMPLE && c.closeInFlight && observed != TcpState.CLOSED
                     && sampleStartNanos - c.releasedNanos < CLOSE_IN_FLIGHT_NANOS) {
@@ -124,10 +142,14 @@ final class KernelObservations {
                 c.stateSource = Source.KERNEL;
                 return;
             }
-            Stimulus explained = vanished ? vanishing(from) : TransitionTable.explainKernelChange(from, observed);
+            Stimulus explained = switch (seen) {
+                case ROW -> TransitionTable.explainKernelChange(from, observed);
+                case VANISHED -> vanishing(from);
+                case SUPERSEDED -> null;
+            };
             if (trigger == null) {
                 trigger = explained != null ? "kernel: " + explained.description()
-                        : vanished ? VANISHED : "kernel: observed " + observed;
+                        : seen == Seen.VANISHED ? VANISHED : "kernel: observed " + observed;
             }
             long now = System.nanoTime();
             transitions.emit(c, from, observed, explained, null, Source.KERNEL, trigger, now - c.stateSinceNanos,

@@ -77,6 +77,9 @@ public final class KernelReconciler implements KernelRowSink {
         generation++;
         sampleStartNanos = nanoTime;
         registry.collectUnreachable();
+        for (Connection c = tuples.pollSuperseded(); c != null; c = tuples.pollSuperseded()) {
+            registry.observeSuperseded(c);
+        }
         unmatchedSynSent.clear();
         listenerPorts = null;
     }

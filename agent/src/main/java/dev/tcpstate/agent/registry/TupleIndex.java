@@ -4,6 +4,7 @@ import dev.tcpstate.agent.kernel.KernelRow;
 import dev.tcpstate.contract.Role;
 import dev.tcpstate.contract.TcpState;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Connections whose 4-tuple is known, for matching kernel rows (kept only while the kernel view
@@ -12,6 +13,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class TupleIndex {
     private final ConcurrentHashMap<TupleKey, Connection> byTuple = new ConcurrentHashMap<>();
+    /**
+     * Released connections whose 4-tuple a newer one took (the kernel let a new SYN end their TIME_WAIT):
+     * no row will ever say they ended, so the next sample records it. Drained at every sample.
+     */
+    private final ConcurrentLinkedQueue<Connection> superseded = new ConcurrentLinkedQueue<>();
 
     /** The connection a kernel row's 4-tuple belongs to, or {@code null}. */
     Connection get(KernelRow row) {
@@ -39,6 +45,7 @@ final class TupleIndex {
             if (old != null && old != c && old.released) {
                 // The 4-tuple was reused (TIME_WAIT reuse): the old connection's row is gone for good.
                 byTuple.replace(key, old, c);
+                superseded.add(old);
                 return old;
             }
         }
@@ -50,7 +57,13 @@ final class TupleIndex {
         byTuple.remove(TupleKey.of(c), c);
     }
 
+    /** The next connection whose 4-tuple a newer one took, or null. */
+    Connection pollSuperseded() {
+        return superseded.poll();
+    }
+
     void clear() {
         byTuple.clear();
+        superseded.clear();
     }
 }

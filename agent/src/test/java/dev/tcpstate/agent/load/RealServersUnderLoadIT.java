@@ -161,10 +161,29 @@ class RealServersUnderLoadIT {
         missing.removeAll(ssTimeWait);
         Set<Integer> unrecorded = new HashSet<>(ssTimeWait);
         unrecorded.removeAll(recordedTimeWait);
-        assertEquals(Set.of(), limit(missing), missing.size() + " of " + recordedTimeWait.size()
-                + " connections recorded in TIME_WAIT that ss does not list in TIME-WAIT (peer ports)");
-        assertEquals(Set.of(), limit(unrecorded), unrecorded.size() + " of ss's " + ssTimeWait.size()
-                + " TIME-WAIT rows on the server's port not recorded in TIME_WAIT (peer ports)");
+        assertEquals(Set.of(), limit(missing), () -> missing.size() + " of " + recordedTimeWait.size()
+                + " connections recorded in TIME_WAIT that ss does not list in TIME-WAIT (peer ports); the first:\n"
+                + explain(missing, accepted, ssStopped, ssExited));
+        assertEquals(Set.of(), limit(unrecorded), () -> unrecorded.size() + " of ss's " + ssTimeWait.size()
+                + " TIME-WAIT rows on the server's port not recorded in TIME_WAIT (peer ports); the first:\n"
+                + explain(unrecorded, accepted, ssStopped, ssExited));
+    }
+
+    /** For the first few peer ports: every recorded server connection from that port, and ss's rows of it. */
+    static String explain(Set<Integer> peers, List<List<Change>> accepted, List<SsTable.Row> ssStopped,
+            List<SsTable.Row> ssExited) {
+        StringBuilder sb = new StringBuilder();
+        for (int peer : peers.stream().sorted().limit(5).collect(Collectors.toList())) {
+            sb.append("peer port ").append(peer).append(":\n");
+            accepted.stream().filter(c -> c.get(0).remotePort() == peer)
+                    .forEach(c -> sb.append("  #").append(c.get(0).connectionId()).append(' ')
+                            .append(Timeline.describe(c)).append('\n'));
+            ssStopped.stream().filter(r -> r.peerPort() == peer || r.localPort() == peer)
+                    .forEach(r -> sb.append("  ss, server stopped: ").append(r).append('\n'));
+            ssExited.stream().filter(r -> r.peerPort() == peer || r.localPort() == peer)
+                    .forEach(r -> sb.append("  ss, child exited: ").append(r).append('\n'));
+        }
+        return sb.toString();
     }
 
     /** The peer ports of ss's rows whose local port is {@code port} (the server's side), in {@code state} (any when null). */

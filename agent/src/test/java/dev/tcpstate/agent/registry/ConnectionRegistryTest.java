@@ -221,6 +221,32 @@ class ConnectionRegistryTest {
         assertEquals(TcpState.CLOSED, c.state());
     }
 
+    /**
+     * Seen under wrk with {@code Connection: close} (RealServersUnderLoadIT): the server's TIME_WAIT of a
+     * 4-tuple was ended by a new SYN from the same client port, and the old connection stayed recorded in
+     * TIME_WAIT for good, since no row would ever be its again.
+     */
+    @Test
+    void aConnectionWhoseTupleANewerConnectionTookIsRecordedClosedByTheNextSample() {
+        registry.setKernelViewActive(true);
+        KernelReconciler kernel = new KernelReconciler(registry);
+        Connection old = client(new Object(), 40013, 8080);
+        registry.apply(old, Stimulus.CLOSE, "close");
+        registry.settled(old);
+        registry.observeKernelState(old, TcpState.TIME_WAIT, 60_000, null);
+        Connection reuse = client(new Object(), 40013, 8080);
+        kernel.beginSample(System.nanoTime());
+        kernel.row(new KernelRow().local(0, LOOPBACK_LO, 40013).remote(0, LOOPBACK_LO, 8080)
+                .linuxState(0x01).inode(0).timerMillisLeft(-1));
+        kernel.endSample();
+        assertEquals(TcpState.CLOSED, old.state());
+        Event end = sink.events.get(sink.events.size() - 1);
+        assertEquals(new Event(old.id(), TcpState.TIME_WAIT, TcpState.CLOSED, Source.KERNEL,
+                KernelObservations.SUPERSEDED), end, sink.events.toString());
+        assertEquals(TcpState.ESTABLISHED, reuse.state(), "the newer connection is the row's");
+        assertEquals(Set.of(reuse), liveSet(registry));
+    }
+
     @Test
     void theCapIsCountedNotExceeded() {
         ConnectionRegistry small = new ConnectionRegistry(sink, 2);
