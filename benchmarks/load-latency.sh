@@ -23,13 +23,12 @@ for a in "$@"; do
     esac
 done
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
-agent=agent/target/tcpstate-agent.jar classes=agent/target/test-classes
-[[ -f $agent && -d $classes ]] || { echo "build the agent and its test classes first (see the header)" >&2; exit 1; }
+agent=agent/target/tcpstate-agent.jar classes=agent/target/test-classes cp=agent/target/test-classpath.txt
+[[ -f $agent && -d $classes && -f $cp ]] || { echo "build the agent and its test classes first (see the header)" >&2; exit 1; }
+libraries=$(tr ':' '\n' <"$cp" | grep -E '/(org/eclipse/jetty|org/slf4j|io/netty|org/apache/tomcat)/' | paste -sd:)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mvn -q -o -B -pl agent dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp" >/dev/null
-libraries=$(tr ':' '\n' <"$work/cp" | grep -E '/(org/eclipse/jetty|org/slf4j|io/netty|org/apache/tomcat)/' | paste -sd:)
 
 # One wrk run against a fresh server JVM; prints "requests p50-µs p99-µs errors".
 run() { # server mode with-agent
