@@ -36,6 +36,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.catalina.Context;
@@ -62,10 +63,11 @@ public final class LoadServer {
     static final String BODY = "ok\n";
 
     /** A started server: its port, and how it stops. */
-    interface Started {
-        int port();
+    record Started(int port, Stop stop) {
+    }
 
-        void stop() throws Exception;
+    interface Stop {
+        void run() throws Exception;
     }
 
     private LoadServer() {
@@ -80,7 +82,7 @@ public final class LoadServer {
             if (line.equals("heap")) {
                 System.out.println("heap-end " + usedHeapAfterGc());
             } else if (line.equals("stop")) {
-                server.stop();
+                server.stop().run();
                 System.out.println("stopped");
             }
         }
@@ -119,17 +121,7 @@ public final class LoadServer {
             }
         });
         server.start();
-        return new Started() {
-            @Override
-            public int port() {
-                return connector.getLocalPort();
-            }
-
-            @Override
-            public void stop() throws Exception {
-                server.stop();
-            }
-        };
+        return new Started(connector.getLocalPort(), server::stop);
     }
 
     static Started netty(IoHandlerFactory io, Class<? extends ServerChannel> channel) throws InterruptedException {
@@ -142,19 +134,11 @@ public final class LoadServer {
                         ch.pipeline().addLast(new HttpServerCodec(), new Hello());
                     }
                 }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-        return new Started() {
-            @Override
-            public int port() {
-                return ((InetSocketAddress) listener.localAddress()).getPort();
-            }
-
-            @Override
-            public void stop() throws InterruptedException {
-                listener.close().sync();
-                boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).sync();
-                workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).sync();
-            }
-        };
+        return new Started(((InetSocketAddress) listener.localAddress()).getPort(), () -> {
+            listener.close().sync();
+            boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
+            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
+        });
     }
 
     /** HTTP/1.1 as Netty's example serves it: keep-alive unless the request says close, then close after the write. */
@@ -199,17 +183,9 @@ public final class LoadServer {
         });
         context.addServletMappingDecoded("/", "hello");
         tomcat.start();
-        return new Started() {
-            @Override
-            public int port() {
-                return connector.getLocalPort();
-            }
-
-            @Override
-            public void stop() throws Exception {
-                tomcat.stop();
-                tomcat.destroy();
-            }
-        };
+        return new Started(connector.getLocalPort(), () -> {
+            tomcat.stop();
+            tomcat.destroy();
+        });
     }
 }

@@ -93,11 +93,17 @@ class RealServersUnderLoadIT {
         RecordedSummary summary = RecordedSummary.of(t);
         Map<String, Long> endedIn = accepted.stream()
                 .collect(Collectors.groupingBy(Timeline::last, TreeMap::new, Collectors.counting()));
+        // the known limit of a close whose peer's FIN came first: recorded as an active close, ended as a passive one
+        long activeWithoutTimeWait = accepted.stream().filter(c -> Timeline.last(c).equals("CLOSED")
+                && c.stream().anyMatch(e -> e.to().equals("FIN_WAIT_1"))
+                && c.stream().noneMatch(e -> e.to().equals("TIME_WAIT"))).count();
         System.out.printf("load %s %s JDK %d: wrk %d requests in %d s (%d errors; p50 %s, p99 %s), %d server"
-                + " connections recorded (last states %s), %d paths checked (%d invalid), dropped %d, evicted %d,"
+                + " connections recorded (last states %s; %d of them closed from FIN_WAIT_1 without TIME_WAIT),"
+                + " %d paths checked (%d invalid), dropped %d, evicted %d,"
                 + " anomalies %d; heap after GC %.1f MB -> %.1f MB (%s); child ran %d ms%n",
                 server, mode, ChildJvm.featureVersion(), run.wrk.requests(), SECONDS, run.wrk.errors(), run.wrk.p50(),
-                run.wrk.p99(), accepted.size(), endedIn, t.connections.size(), problems.size(), summary.dropped,
+                run.wrk.p99(), accepted.size(), endedIn, activeWithoutTimeWait, t.connections.size(), problems.size(),
+                summary.dropped,
                 summary.evicted, t.anomalies.size(), run.heapStart / 1048576.0, run.heapEnd / 1048576.0, HEAP,
                 run.millis);
 
