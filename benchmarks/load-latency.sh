@@ -6,6 +6,7 @@
 #   benchmarks/load-latency.sh [--rounds=3] [--seconds=10] [--servers=jetty,netty-nio,netty-epoll,tomcat]
 #                              [--modes=keep-alive,close] [--java=PATH]
 #
+# As root it runs in a network namespace of its own (unshare -n, loopback up).
 # Needs wrk (apt-get install wrk) and a build of the agent and its test classes:
 #   mvn -B -o -pl agent -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=none -Dfailsafe.failIfNoSpecifiedTests=false
 set -euo pipefail
@@ -23,6 +24,11 @@ for a in "$@"; do
     esac
 done
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
+# As root, in a network namespace of its own (as bench.sh): wrk's tens of thousands of TIME_WAIT rows stay
+# out of everyone else's ss, and their ports out of everyone's port range.
+if [[ -z ${LOAD_LATENCY_NETNS:-} && $(id -u) == 0 ]] && unshare -n true 2>/dev/null; then
+    LOAD_LATENCY_NETNS=1 exec unshare -n bash -c 'ip link set lo up && exec "$@"' load-latency "$0" "$@"
+fi
 agent=agent/target/tcpstate-agent.jar classes=agent/target/test-classes cp=agent/target/test-classpath.txt
 [[ -f $agent && -d $classes && -f $cp ]] || { echo "build the agent and its test classes first (see the header)" >&2; exit 1; }
 libraries=$(tr ':' '\n' <"$cp" | grep -E '/(org/eclipse/jetty|org/slf4j|io/netty|org/apache/tomcat)/' | paste -sd:)
