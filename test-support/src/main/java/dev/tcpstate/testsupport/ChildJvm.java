@@ -31,6 +31,7 @@ public final class ChildJvm {
     private final List<String> launch = new ArrayList<>();
     private Path directory;
     private String umask;
+    private long netnsOf;
 
     private ChildJvm(String java) {
         this.java = java;
@@ -136,9 +137,21 @@ public final class ChildJvm {
         return this;
     }
 
+    /**
+     * Runs the child in the network namespace of process {@code pid} ({@code nsenter -t pid -n}, which
+     * {@code exec}s the JVM, so the pid is the JVM's): its loopback and its TCP table are that namespace's.
+     */
+    public ChildJvm inNetworkNamespaceOf(long pid) {
+        this.netnsOf = pid;
+        return this;
+    }
+
     /** The whole command line. */
     public List<String> command() {
         List<String> command = new ArrayList<>();
+        if (netnsOf > 0) {
+            command.addAll(List.of("nsenter", "-t", String.valueOf(netnsOf), "-n"));
+        }
         if (umask != null) {
             command.addAll(List.of("/bin/sh", "-c", "umask " + umask + " && exec \"$@\"", "sh"));
         }

@@ -159,20 +159,23 @@ class RealServersUnderLoadIT {
         boolean close = mode.equals("close");
         Path jfr = dir.resolve(server + "-" + mode + ".jfr");
         long begin = System.nanoTime();
-        try (Running child = ChildJvm.java().jvmArgs(HEAP, "-D" + WithLibraries.PROPERTY + "=" + jars)
-                .jvmArgs(jvmArgs).agent("record=" + jfr + ",kernelInterval=500ms")
-                .main(WithLibraries.class, LoadServer.class.getName(), server).start()) {
+        try (NetworkNamespace netns = NetworkNamespace.ownOrShared();
+                Running child = ChildJvm.java().inNetworkNamespaceOf(netns.pid())
+                        .jvmArgs(HEAP, "-D" + WithLibraries.PROPERTY + "=" + jars)
+                        .jvmArgs(jvmArgs).agent("record=" + jfr + ",kernelInterval=500ms")
+                        .main(WithLibraries.class, LoadServer.class.getName(), server).start()) {
             int port = Integer.parseInt(child.nextLine("port ", Duration.ofSeconds(60)).substring(5));
             long heapStart = Long.parseLong(child.nextLine("heap-start ", Duration.ofSeconds(30)).substring(11));
-            Wrk.Result wrk = Wrk.run("http://127.0.0.1:" + port + "/", WRK_THREADS, CONNECTIONS, SECONDS, close);
+            Wrk.Result wrk = Wrk.run(netns.prefix(), "http://127.0.0.1:" + port + "/", WRK_THREADS, CONNECTIONS,
+                    SECONDS, close);
             child.send("heap");
             long heapEnd = Long.parseLong(child.nextLine("heap-end ", Duration.ofSeconds(30)).substring(9));
             child.send("stop");
             child.nextLine("stopped", Duration.ofSeconds(30));
-            List<SsTable.Row> ssStopped = SsTable.read();
+            List<SsTable.Row> ssStopped = SsTable.read(netns.prefix());
             child.send("exit");
             Exited exited = child.finish(Duration.ofSeconds(60));
-            List<SsTable.Row> ssExited = SsTable.read();
+            List<SsTable.Row> ssExited = SsTable.read(netns.prefix());
             return new LoadRun(close, port, wrk, heapStart, heapEnd, ssStopped, ssExited, exited, jfr,
                     (System.nanoTime() - begin) / 1_000_000);
         }

@@ -43,11 +43,13 @@ final class Wrk {
 
     /**
      * {@code wrk -t threads -c connections -d seconds --latency url}, with {@code Connection: close} on every
-     * request when {@code close}; waits for it a minute past its duration at most.
+     * request when {@code close}, run after {@code prefix} (another network namespace's: {@code nsenter -t
+     * <pid> -n}); waits for it a minute past its duration at most.
      */
-    static Result run(String url, int threads, int connections, long seconds, boolean close)
+    static Result run(List<String> prefix, String url, int threads, int connections, long seconds, boolean close)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(EXECUTABLE, "-t", String.valueOf(threads), "-c",
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(EXECUTABLE, "-t", String.valueOf(threads), "-c",
                 String.valueOf(connections), "-d", seconds + "s", "--timeout", "10s", "--latency"));
         if (close) {
             command.addAll(List.of("-H", "Connection: close"));

@@ -23,9 +23,16 @@ public final class SsTable {
 
     /** Null when {@code ss} cannot be run here (the reason is printed). */
     public static List<Row> read() throws IOException, InterruptedException {
+        return read(List.of());
+    }
+
+    /** As {@link #read()}, run after {@code prefix} (e.g. {@code nsenter -t <pid> -n}: another network namespace's). */
+    public static List<Row> read(List<String> prefix) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of("ss", "-tanoe"));
         Process p;
         try {
-            p = new ProcessBuilder("ss", "-tanoe").redirectErrorStream(true).start();
+            p = new ProcessBuilder(command).redirectErrorStream(true).start();
         } catch (IOException e) {
             return null;
         }
