@@ -1,5 +1,6 @@
 package dev.tcpstate.agent.registry;
 
+import dev.tcpstate.agent.kernel.KernelTable;
 import dev.tcpstate.agent.state.TransitionTable;
 import dev.tcpstate.contract.AgeBasis;
 import dev.tcpstate.contract.Role;
@@ -23,6 +24,22 @@ final class KernelObservations {
      * explain the change in one step (an RST, from ESTABLISHED) is then a guess, and not written as fact.
      */
     static final String VANISHED = "kernel: no longer listed (ended between two samples)";
+
+    /**
+     * The trigger of a connection we recorded as closing first (FIN_WAIT_1, from the API, never
+     * confirmed by the kernel) whose row is gone within 2×MSL of the close without ever showing
+     * TIME_WAIT: an active close that ends normally holds TIME_WAIT that long, so our close was not
+     * one; which of the two it was, the table cannot tell.
+     */
+    static final String VANISHED_WITHOUT_TIME_WAIT = "kernel: no longer listed, never in TIME_WAIT: not the active"
+            + " close recorded (the peer's FIN had come first, a passive close, or an RST ended it)";
+
+    /** The trigger of LAST_ACK seen after a close we recorded as FIN_WAIT_1: only a passive closer passes LAST_ACK. */
+    static final String PASSIVE_AFTER_ALL = "kernel: observed LAST_ACK: the peer's FIN had come before our close"
+            + " (a passive close)";
+
+    /** The trigger of the peer's FIN found by asking the kernel as the application's close began. */
+    static final String FIN_AT_CLOSE = "kernel: rcv FIN (asked as the close began)";
 
     /** {@code sampleStartNanos} of an observation that is not a row of a sample. */
     static final long NO_SAMPLE = Long.MIN_VALUE;
@@ -81,6 +98,40 @@ final class KernelObservations {
         observe(c, observed, timerMillis, trigger, sampleStartNanos, false);
     }
 
+    /**
+     * A close is about to run on a connection ESTABLISHED in our view: asks {@code table} for the
+     * kernel's state of this one socket; CLOSE_WAIT (the peer's FIN has arrived) is recorded, so that
+     * the close goes on from there. The query runs outside the connection's monitor (it is a system
+     * call); any failure leaves the connection as it was.
+     */
+    void beforeClose(Connection c, KernelTable table) {
+        try {
+            Endpoint local;
+            Endpoint remote;
+            synchronized (c) {
+                if (c.state != TcpState.ESTABLISHED || c.endOfStreamRead) {
+                    return;
+                }
+                local = c.local;
+                remote = c.remote;
+            }
+            if (local == null || remote == null || !local.isSpecific() || !remote.isSpecific()) {
+                return;
+            }
+            int code = table.linuxStateNow(local.hi(), local.lo(), local.port(), remote.hi(), remote.lo(),
+                    remote.port());
+            if (code > 0 && TcpState.fromLinuxCode(code) == TcpState.CLOSE_WAIT) {
+                synchronized (c) {
+                    if (c.state == TcpState.ESTABLISHED) {
+                        observe(c, TcpState.CLOSE_WAIT, -1, FIN_AT_CLOSE, NO_SAMPLE);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            // the close is recorded as Java saw it
+        }
+    }
+
     /** A connection that existed before the sample begun at {@code sampleStartNanos} is not in it: it ended. */
     void vanished(Connection c, long sampleStartNanos) {
         observe(c, TcpState.CLOSED, -1, null, sampleStartNanos, true);
@@ -125,11 +176,10 @@ final class KernelObservations {
                 return;
             }
             Stimulus explained = vanished ? vanishing(from) : TransitionTable.explainKernelChange(from, observed);
-            if (trigger == null) {
-                trigger = explained != null ? "kernel: " + explained.description()
-                        : vanished ? VANISHED : "kernel: observed " + observed;
-            }
             long now = System.nanoTime();
+            if (trigger == null) {
+                trigger = explained != null ? "kernel: " + explained.description() : unexplained(c, observed, vanished, now);
+            }
             transitions.emit(c, from, observed, explained, null, Source.KERNEL, trigger, now - c.stateSinceNanos,
                     timerMillis);
             c.state = observed;
@@ -138,6 +188,23 @@ final class KernelObservations {
             c.stateSinceNanos = now;
             transitions.afterTransition(c);
         }
+    }
+
+    /**
+     * The trigger of a change no one segment explains. After a close Java took for the first
+     * (FIN_WAIT_1 from the API), LAST_ACK says it was the second; a row gone without TIME_WAIT says it
+     * was not the first, but not what it was.
+     */
+    private static String unexplained(Connection c, TcpState observed, boolean vanished, long now) {
+        if (c.state == TcpState.FIN_WAIT_1 && c.stateSource == Source.API) {
+            if (observed == TcpState.LAST_ACK) {
+                return PASSIVE_AFTER_ALL;
+            }
+            if (vanished && c.released && now - c.releasedNanos < Assumptions.TIME_WAIT_NANOS) {
+                return VANISHED_WITHOUT_TIME_WAIT;
+            }
+        }
+        return vanished ? VANISHED : "kernel: observed " + observed;
     }
 
     /** The states of a socket after its own side's close: the ones a closed socket's row can show. */

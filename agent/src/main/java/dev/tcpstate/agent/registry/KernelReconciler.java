@@ -70,6 +70,7 @@ public final class KernelReconciler implements KernelRowSink {
     @Override
     public void readingFrom(KernelTable table) {
         this.table = table;
+        registry.askAtClose(table);
     }
 
     @Override
