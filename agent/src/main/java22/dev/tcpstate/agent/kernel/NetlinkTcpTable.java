@@ -10,6 +10,7 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Reads the TCP table with one netlink {@code sock_diag} dump per address family
@@ -38,6 +39,8 @@ final class NetlinkTcpTable implements KernelTable {
     private static final short NLM_F_DUMP = 0x300;
     private static final int NLMSG_ERROR = 2;
     private static final int NLMSG_DONE = 3;
+    /** The kernel answers a request within sendto; a close never waits for an answer that is not there. */
+    private static final int MSG_DONTWAIT = 0x40;
     /** Every state bit, TCP_ESTABLISHED (1) to TCP_NEW_SYN_RECV (12): request sockets too. */
     private static final int ALL_STATES = 0x1FFE;
 
@@ -56,7 +59,7 @@ final class NetlinkTcpTable implements KernelTable {
     static final int TCPI_LAST_ACK_RECV = 56;
     /** One {@code inet_diag_msg} and its attributes, {@code tcp_info} (about 250 bytes today) among them. */
     private static final int ONE_SOCKET_BUFFER_SIZE = 4096;
-    /** {@link #linuxStateNow}'s one allocation after the errno state: kernel address, request, reply. */
+    /** A {@link Query}'s one allocation after its errno state: kernel address, request, reply. */
     private static final int STATE_NOW_REQUEST = 16;
     private static final int STATE_NOW_REPLY = STATE_NOW_REQUEST + REQUEST_LENGTH;
     /** The reply's {@code inet_diag_msg} and the few attributes sent unasked. */
@@ -82,9 +85,12 @@ final class NetlinkTcpTable implements KernelTable {
     private final MemorySegment oneRequest;
     private final MemorySegment oneBuffer;
     private final KernelRow row = new KernelRow();
-    /** Where {@link #linuxStateNow}'s own memory continues after its errno state (8-byte aligned). */
+    /** Where a {@link Query}'s memory continues after its errno state (8-byte aligned). */
     private final long stateNowAfterErrno;
     private int sequence;
+    /** The netlink socket of {@link #linuxStateNow} kept between queries; null while one is in use. */
+    private final AtomicReference<Query> idleQuery = new AtomicReference<>();
+    private volatile boolean closed;
 
     /** Links the four libc calls; throws when this platform has no such calls (not Linux). */
     NetlinkTcpTable() {
@@ -187,9 +193,13 @@ final class NetlinkTcpTable implements KernelTable {
     }
 
     private long receive(int fd, MemorySegment into, MemorySegment errno) throws IOException {
+        return receive(fd, into, errno, 0);
+    }
+
+    private long receive(int fd, MemorySegment into, MemorySegment errno, int flags) throws IOException {
         long n;
         try {
-            n = (long) recv.invokeExact(errno, fd, into, into.byteSize(), 0);
+            n = (long) recv.invokeExact(errno, fd, into, into.byteSize(), flags);
         } catch (Throwable t) {
             throw new IOException("netlink: recv", t);
         }
@@ -238,30 +248,78 @@ final class NetlinkTcpTable implements KernelTable {
     }
 
     /**
-     * The same exact request without attributes, from any thread: its memory is its own (one
-     * allocation, freed on return), so nothing is shared with a dump under way or with {@link #close}.
-     * Four system calls (socket, sendto, recv, close).
+     * The same exact request without attributes, from any thread: through a {@link Query} of its own
+     * (a netlink socket and its memory), taken from a cache of one and put back after a clean answer,
+     * so that a close on one thread pays two system calls (sendto, and a recv that never waits: the
+     * kernel answers within sendto) and closes on several threads at once open a socket each, never
+     * share one. Nothing is shared with a dump under way.
      */
     @Override
     public int linuxStateNow(long localHi, long localLo, int localPort, long remoteHi, long remoteLo, int remotePort) {
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment all = call.allocate(stateNowAfterErrno + STATE_NOW_REPLY + STATE_NOW_REPLY_SIZE, 8);
-            MemorySegment ownErrno = all.asSlice(0, errnoState.byteSize());
-            MemorySegment rest = all.asSlice(stateNowAfterErrno);
-            MemorySegment address = rest.asSlice(0, 12);
-            MemorySegment r = rest.asSlice(STATE_NOW_REQUEST, REQUEST_LENGTH);
-            MemorySegment reply = rest.asSlice(STATE_NOW_REPLY, STATE_NOW_REPLY_SIZE);
-            address.set(SHORT, 0, (short) AF_NETLINK);
-            int fd = open(ownErrno);
-            try {
-                exactRequest(r, 1, (byte) 0, localHi, localLo, localPort, remoteHi, remoteLo, remotePort);
-                send(fd, r, address, ownErrno);
-                return stateOf(reply, receive(fd, reply, ownErrno), 1, localPort, remotePort);
-            } finally {
-                close(fd);
+        Query q = idleQuery.getAndSet(null);
+        try {
+            if (q == null) {
+                q = new Query();
             }
+            int seq = q.sequence++;
+            exactRequest(q.request, seq, (byte) 0, localHi, localLo, localPort, remoteHi, remoteLo, remotePort);
+            send(q.fd, q.request, q.address, q.errno);
+            long n = receive(q.fd, q.reply, q.errno, MSG_DONTWAIT);
+            if (n < NLMSG_HDRLEN || q.reply.get(INT, 8) != seq) {
+                throw new IOException("netlink: an answer to another request");
+            }
+            int state = (q.reply.get(SHORT, 4) & 0xFFFF) == NLMSG_ERROR ? -1
+                    : stateOf(q.reply, n, seq, localPort, remotePort);
+            putBack(q);
+            q = null;
+            return state;
         } catch (IOException | RuntimeException e) {
             return -1;
+        } finally {
+            if (q != null) {
+                q.close();
+            }
+        }
+    }
+
+    /** Keeps {@code q} for the next query, unless one is kept already or this table is closed. */
+    private void putBack(Query q) {
+        if (closed || !idleQuery.compareAndSet(null, q)) {
+            q.close();
+        } else if (closed) {
+            Query kept = idleQuery.getAndSet(null);
+            if (kept != null) {
+                kept.close();
+            }
+        }
+    }
+
+    /** One netlink socket and the memory of its requests: used by one thread at a time. */
+    private final class Query {
+        final MemorySegment errno;
+        final MemorySegment address;
+        final MemorySegment request;
+        final MemorySegment reply;
+        final int fd;
+        int sequence = 1;
+
+        Query() throws IOException {
+            MemorySegment all = Arena.ofAuto().allocate(stateNowAfterErrno + STATE_NOW_REPLY + STATE_NOW_REPLY_SIZE, 8);
+            errno = all.asSlice(0, errnoState.byteSize());
+            MemorySegment rest = all.asSlice(stateNowAfterErrno);
+            address = rest.asSlice(0, 12);
+            address.set(SHORT, 0, (short) AF_NETLINK);
+            request = rest.asSlice(STATE_NOW_REQUEST, REQUEST_LENGTH);
+            reply = rest.asSlice(STATE_NOW_REPLY, STATE_NOW_REPLY_SIZE);
+            fd = open(errno);
+        }
+
+        void close() {
+            try {
+                NetlinkTcpTable.this.close(fd);
+            } catch (IOException ignored) {
+                // nothing more to release: the memory goes with this object
+            }
         }
     }
 
@@ -354,6 +412,11 @@ final class NetlinkTcpTable implements KernelTable {
 
     @Override
     public void close() {
+        closed = true;
+        Query kept = idleQuery.getAndSet(null);
+        if (kept != null) {
+            kept.close();
+        }
         arena.close();
     }
 }
