@@ -127,8 +127,9 @@ final class KernelObservations {
                     }
                 }
             }
-        } catch (RuntimeException e) {
-            // the close is recorded as Java saw it
+        } catch (RuntimeException | LinkageError e) {
+            // the question failed (seen: a class the boot class path could not find): the close is
+            // still recorded, as Java saw it
         }
     }
 

@@ -59,11 +59,17 @@ final class NetlinkTcpTable implements KernelTable {
     static final int TCPI_LAST_ACK_RECV = 56;
     /** One {@code inet_diag_msg} and its attributes, {@code tcp_info} (about 250 bytes today) among them. */
     private static final int ONE_SOCKET_BUFFER_SIZE = 4096;
-    /** A {@link Query}'s one allocation after its errno state: kernel address, request, reply. */
-    private static final int STATE_NOW_REQUEST = 16;
-    private static final int STATE_NOW_REPLY = STATE_NOW_REQUEST + REQUEST_LENGTH;
+    /**
+     * One segment per {@link #linuxStateNow} query: its socket, its last sequence number, its errno
+     * state; then, from {@code queryAfterErrno}, the kernel's address, the request and the reply.
+     */
+    private static final int QUERY_FD = 0;
+    private static final int QUERY_SEQUENCE = 4;
+    private static final int QUERY_ERRNO = 8;
+    private static final int QUERY_REQUEST = 16;
+    private static final int QUERY_REPLY = QUERY_REQUEST + REQUEST_LENGTH;
     /** The reply's {@code inet_diag_msg} and the few attributes sent unasked. */
-    private static final int STATE_NOW_REPLY_SIZE = 512;
+    private static final int QUERY_REPLY_SIZE = 512;
 
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
@@ -85,11 +91,11 @@ final class NetlinkTcpTable implements KernelTable {
     private final MemorySegment oneRequest;
     private final MemorySegment oneBuffer;
     private final KernelRow row = new KernelRow();
-    /** Where a {@link Query}'s memory continues after its errno state (8-byte aligned). */
-    private final long stateNowAfterErrno;
+    /** Where a query's memory continues after its errno state (8-byte aligned). */
+    private final long queryAfterErrno;
     private int sequence;
-    /** The netlink socket of {@link #linuxStateNow} kept between queries; null while one is in use. */
-    private final AtomicReference<Query> idleQuery = new AtomicReference<>();
+    /** The query of {@link #linuxStateNow} kept between queries; null while one is in use. */
+    private final AtomicReference<MemorySegment> idleQuery = new AtomicReference<>();
     private volatile boolean closed;
 
     /** Links the four libc calls; throws when this platform has no such calls (not Linux). */
@@ -112,7 +118,7 @@ final class NetlinkTcpTable implements KernelTable {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
         errnoState = arena.allocate(stateLayout);
         errnoOffset = stateLayout.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
-        stateNowAfterErrno = (stateLayout.byteSize() + 7) & ~7L;
+        queryAfterErrno = QUERY_ERRNO + ((stateLayout.byteSize() + 7) & ~7L);
         request = arena.allocate(REQUEST_LENGTH, 8);
         kernelAddress = arena.allocate(12, 4); // sockaddr_nl: family, pad, pid 0 (the kernel), groups 0
         kernelAddress.set(SHORT, 0, (short) AF_NETLINK);
@@ -248,28 +254,34 @@ final class NetlinkTcpTable implements KernelTable {
     }
 
     /**
-     * The same exact request without attributes, from any thread: through a {@link Query} of its own
-     * (a netlink socket and its memory), taken from a cache of one and put back after a clean answer,
-     * so that a close on one thread pays two system calls (sendto, and a recv that never waits: the
-     * kernel answers within sendto) and closes on several threads at once open a socket each, never
-     * share one. Nothing is shared with a dump under way.
+     * The same exact request without attributes, from any thread: through a query of its own (a
+     * netlink socket and its memory, one segment: no nested class, which the boot class path would
+     * look for outside {@code META-INF/versions/22}), taken from a cache of one and put back after a
+     * clean answer. So a close on one thread pays two system calls (sendto, and a recv that never
+     * waits: the kernel answers within sendto), and closes on several threads at once open a socket
+     * each, never share one. Nothing is shared with a dump under way.
      */
     @Override
     public int linuxStateNow(long localHi, long localLo, int localPort, long remoteHi, long remoteLo, int remotePort) {
-        Query q = idleQuery.getAndSet(null);
+        MemorySegment q = idleQuery.getAndSet(null);
         try {
             if (q == null) {
-                q = new Query();
+                q = newQuery();
             }
-            int seq = q.sequence++;
-            exactRequest(q.request, seq, (byte) 0, localHi, localLo, localPort, remoteHi, remoteLo, remotePort);
-            send(q.fd, q.request, q.address, q.errno);
-            long n = receive(q.fd, q.reply, q.errno, MSG_DONTWAIT);
-            if (n < NLMSG_HDRLEN || q.reply.get(INT, 8) != seq) {
+            int fd = q.get(INT, QUERY_FD);
+            int seq = q.get(INT, QUERY_SEQUENCE) + 1;
+            q.set(INT, QUERY_SEQUENCE, seq);
+            MemorySegment errno = q.asSlice(QUERY_ERRNO, errnoState.byteSize());
+            MemorySegment rest = q.asSlice(queryAfterErrno);
+            MemorySegment r = rest.asSlice(QUERY_REQUEST, REQUEST_LENGTH);
+            MemorySegment reply = rest.asSlice(QUERY_REPLY, QUERY_REPLY_SIZE);
+            exactRequest(r, seq, (byte) 0, localHi, localLo, localPort, remoteHi, remoteLo, remotePort);
+            send(fd, r, rest.asSlice(0, 12), errno);
+            long n = receive(fd, reply, errno, MSG_DONTWAIT);
+            if (n < NLMSG_HDRLEN || reply.get(INT, 8) != seq) {
                 throw new IOException("netlink: an answer to another request");
             }
-            int state = (q.reply.get(SHORT, 4) & 0xFFFF) == NLMSG_ERROR ? -1
-                    : stateOf(q.reply, n, seq, localPort, remotePort);
+            int state = (reply.get(SHORT, 4) & 0xFFFF) == NLMSG_ERROR ? -1 : stateOf(reply, n, seq, localPort, remotePort);
             putBack(q);
             q = null;
             return state;
@@ -277,48 +289,35 @@ final class NetlinkTcpTable implements KernelTable {
             return -1;
         } finally {
             if (q != null) {
-                q.close();
+                closeQuery(q);
             }
+        }
+    }
+
+    /** A query's netlink socket and memory (freed by the collector once no longer referenced). */
+    private MemorySegment newQuery() throws IOException {
+        MemorySegment q = Arena.ofAuto().allocate(queryAfterErrno + QUERY_REPLY + QUERY_REPLY_SIZE, 8);
+        q.set(SHORT, queryAfterErrno, (short) AF_NETLINK); // the kernel's sockaddr_nl
+        q.set(INT, QUERY_FD, open(q.asSlice(QUERY_ERRNO, errnoState.byteSize())));
+        return q;
+    }
+
+    private void closeQuery(MemorySegment q) {
+        try {
+            close(q.get(INT, QUERY_FD));
+        } catch (IOException | RuntimeException ignored) {
+            // nothing more to release: the memory goes with the segment
         }
     }
 
     /** Keeps {@code q} for the next query, unless one is kept already or this table is closed. */
-    private void putBack(Query q) {
+    private void putBack(MemorySegment q) {
         if (closed || !idleQuery.compareAndSet(null, q)) {
-            q.close();
+            closeQuery(q);
         } else if (closed) {
-            Query kept = idleQuery.getAndSet(null);
+            MemorySegment kept = idleQuery.getAndSet(null);
             if (kept != null) {
-                kept.close();
-            }
-        }
-    }
-
-    /** One netlink socket and the memory of its requests: used by one thread at a time. */
-    private final class Query {
-        final MemorySegment errno;
-        final MemorySegment address;
-        final MemorySegment request;
-        final MemorySegment reply;
-        final int fd;
-        int sequence = 1;
-
-        Query() throws IOException {
-            MemorySegment all = Arena.ofAuto().allocate(stateNowAfterErrno + STATE_NOW_REPLY + STATE_NOW_REPLY_SIZE, 8);
-            errno = all.asSlice(0, errnoState.byteSize());
-            MemorySegment rest = all.asSlice(stateNowAfterErrno);
-            address = rest.asSlice(0, 12);
-            address.set(SHORT, 0, (short) AF_NETLINK);
-            request = rest.asSlice(STATE_NOW_REQUEST, REQUEST_LENGTH);
-            reply = rest.asSlice(STATE_NOW_REPLY, STATE_NOW_REPLY_SIZE);
-            fd = open(errno);
-        }
-
-        void close() {
-            try {
-                NetlinkTcpTable.this.close(fd);
-            } catch (IOException ignored) {
-                // nothing more to release: the memory goes with this object
+                closeQuery(kept);
             }
         }
     }
@@ -413,9 +412,9 @@ final class NetlinkTcpTable implements KernelTable {
     @Override
     public void close() {
         closed = true;
-        Query kept = idleQuery.getAndSet(null);
+        MemorySegment kept = idleQuery.getAndSet(null);
         if (kept != null) {
-            kept.close();
+            closeQuery(kept);
         }
         arena.close();
     }
