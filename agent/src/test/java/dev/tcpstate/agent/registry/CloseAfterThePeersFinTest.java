@@ -3,7 +3,6 @@ package dev.tcpstate.agent.registry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tcpstate.agent.kernel.KernelRow;
-import dev.tcpstate.agent.kernel.KernelRowSink;
 import dev.tcpstate.agent.kernel.KernelTable;
 import dev.tcpstate.agent.state.ClosePolicy;
 import dev.tcpstate.contract.AbortCause;
@@ -56,17 +55,7 @@ class CloseAfterThePeersFinTest {
 
     /** The kernel as the reader asks it: {@code state} for the one connection, -1 (none) for any other. */
     private KernelTable kernelHolding(int state) {
-        return new KernelTable() {
-            @Override
-            public String name() {
-                return "test";
-            }
-
-            @Override
-            public int read(KernelRowSink sink) {
-                return 0;
-            }
-
+        return new AskedOnlyTable() {
             @Override
             public int linuxStateNow(long localHi, long localLo, int localPort, long remoteHi, long remoteLo,
                     int remotePort) {

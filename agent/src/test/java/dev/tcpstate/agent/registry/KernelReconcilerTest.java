@@ -1,7 +1,6 @@
 package dev.tcpstate.agent.registry;
 
 import dev.tcpstate.agent.kernel.KernelRow;
-import dev.tcpstate.agent.kernel.KernelRowSink;
 import dev.tcpstate.agent.kernel.KernelTable;
 import dev.tcpstate.contract.AbortCause;
 import dev.tcpstate.contract.AgeBasis;
@@ -153,17 +152,7 @@ class KernelReconcilerTest {
 
     /** A table that knows the age of the socket on local port 50010 only, and counts what it is asked. */
     private final List<Integer> asked = new ArrayList<>();
-    private final KernelTable ages12s = new KernelTable() {
-        @Override
-        public String name() {
-            return "test";
-        }
-
-        @Override
-        public int read(KernelRowSink sink) {
-            return 0;
-        }
-
+    private final KernelTable ages12s = new AskedOnlyTable() {
         @Override
         public long millisSinceLastAckReceived(KernelRow row) {
             asked.add(row.localPort());
