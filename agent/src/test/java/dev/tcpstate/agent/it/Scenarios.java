@@ -379,7 +379,7 @@ public final class Scenarios {
      * thread of the channel group with -1 to a completion handler; then the client closes.
      */
     static void asyncHandlerEof(String name) throws Exception {
-        asyncPassiveClose(name, false);
+        asyncPassiveClose(name, false, client -> { });
     }
 
     /**
@@ -387,10 +387,15 @@ public final class Scenarios {
      * reads: the read completes at once, and the handler gets -1.
      */
     static void asyncHandlerEofReady(String name) throws Exception {
-        asyncPassiveClose(name, true);
+        asyncPassiveClose(name, true, client -> { });
     }
 
-    private static void asyncPassiveClose(String name, boolean finFirst) throws Exception {
+    interface AfterEndOfStream {
+        /** Runs once the handler got -1, before the client closes. */
+        void run(AsynchronousSocketChannel client) throws Exception;
+    }
+
+    static void asyncPassiveClose(String name, boolean finFirst, AfterEndOfStream beforeClose) throws Exception {
         try (AsynchronousServerSocketChannel assc = AsynchronousServerSocketChannel.open()) {
             bindUnique(port -> assc.bind(new InetSocketAddress(LOOPBACK, port)));
             mark(name, ((InetSocketAddress) assc.getLocalAddress()).getPort());
@@ -418,6 +423,7 @@ public final class Scenarios {
                 server.close();
             }
             int n = read.get(5, TimeUnit.SECONDS);
+            beforeClose.run(client);
             client.close();
             System.out.println(name + ": client's handler got " + n);
         }
