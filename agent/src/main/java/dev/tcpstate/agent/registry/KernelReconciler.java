@@ -119,6 +119,7 @@ public final class KernelReconciler implements KernelRowSink {
             }
             return;
         }
+        registry.collectIfUnreachable(c);
         synchronized (c) {
             c.kernelGeneration = generation;
         }
@@ -159,6 +160,7 @@ public final class KernelReconciler implements KernelRowSink {
                         && (c.kernelSeen || c.released) && c.state != TcpState.CLOSED;
             }
             if (vanished) {
+                registry.collectIfUnreachable(c);
                 registry.observeVanished(c, sampleStartNanos);
             }
         }
