@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.CompletionHandler;
+import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -239,10 +240,14 @@ public final class Scenarios {
     }
 
     static ServerSocketChannel channelListener(String name) throws IOException {
-        ServerSocketChannel ssc = ServerSocketChannel.open();
-        bindUnique(port -> ssc.bind(new InetSocketAddress(LOOPBACK, port)));
-        mark(name, ((InetSocketAddress) ssc.getLocalAddress()).getPort());
-        return ssc;
+        return listening(name, ServerSocketChannel.open());
+    }
+
+    /** {@code listener}, bound to a port of its own and marked as the scenario's. */
+    static <C extends NetworkChannel> C listening(String name, C listener) throws IOException {
+        bindUnique(port -> listener.bind(new InetSocketAddress(LOOPBACK, port)));
+        mark(name, ((InetSocketAddress) listener.getLocalAddress()).getPort());
+        return listener;
     }
 
     static String readToEnd(SocketChannel ch) throws IOException {
@@ -359,12 +364,20 @@ public final class Scenarios {
         }
     }
 
+    static AsynchronousServerSocketChannel asyncListener(String name) throws IOException {
+        return listening(name, AsynchronousServerSocketChannel.open());
+    }
+
+    /** A client connected to {@code assc}. */
+    static AsynchronousSocketChannel asyncClient(AsynchronousServerSocketChannel assc) throws Exception {
+        AsynchronousSocketChannel client = AsynchronousSocketChannel.open();
+        client.connect(assc.getLocalAddress()).get(5, TimeUnit.SECONDS);
+        return client;
+    }
+
     static void async(String name) throws Exception {
-        try (AsynchronousServerSocketChannel assc = AsynchronousServerSocketChannel.open()) {
-            bindUnique(port -> assc.bind(new InetSocketAddress(LOOPBACK, port)));
-            mark(name, ((InetSocketAddress) assc.getLocalAddress()).getPort());
-            AsynchronousSocketChannel client = AsynchronousSocketChannel.open();
-            client.connect(assc.getLocalAddress()).get(5, TimeUnit.SECONDS);
+        try (AsynchronousServerSocketChannel assc = asyncListener(name)) {
+            AsynchronousSocketChannel client = asyncClient(assc);
             AsynchronousSocketChannel server = assc.accept().get(5, TimeUnit.SECONDS);
             client.close();
             ByteBuffer buf = ByteBuffer.allocate(8);
@@ -396,11 +409,8 @@ public final class Scenarios {
     }
 
     static void asyncPassiveClose(String name, boolean finFirst, AfterEndOfStream beforeClose) throws Exception {
-        try (AsynchronousServerSocketChannel assc = AsynchronousServerSocketChannel.open()) {
-            bindUnique(port -> assc.bind(new InetSocketAddress(LOOPBACK, port)));
-            mark(name, ((InetSocketAddress) assc.getLocalAddress()).getPort());
-            AsynchronousSocketChannel client = AsynchronousSocketChannel.open();
-            client.connect(assc.getLocalAddress()).get(5, TimeUnit.SECONDS);
+        try (AsynchronousServerSocketChannel assc = asyncListener(name)) {
+            AsynchronousSocketChannel client = asyncClient(assc);
             AsynchronousSocketChannel server = assc.accept().get(5, TimeUnit.SECONDS);
             CompletableFuture<Integer> read = new CompletableFuture<>();
             CompletionHandler<Integer, Void> handler = new CompletionHandler<>() {
