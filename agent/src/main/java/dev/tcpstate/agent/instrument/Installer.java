@@ -252,7 +252,7 @@ public final class Installer {
         }
     }
 
-    private static ElementMatcher.Junction<MethodDescription> matcherOf(Hook h) {
+    static ElementMatcher.Junction<MethodDescription> matcherOf(Hook h) {
         return matcherOf(h, "", "");
     }
 
@@ -272,7 +272,7 @@ public final class Installer {
      * of the same return type. The hook counts as woven when (and where) such a call was substituted,
      * so a JDK whose method no longer makes the call reports the hook unwoven, and is left unchanged.
      */
-    private static MemberSubstitution afterCalls(Hook h) {
+    static MemberSubstitution afterCalls(Hook h) {
         MemberSubstitution substitution = MemberSubstitution.relaxed();
         for (Method m : h.advice().getDeclaredMethods()) {
             if (Modifier.isStatic(m.getModifiers()) && Modifier.isPublic(m.getModifiers())) {
@@ -308,6 +308,11 @@ public final class Installer {
         if (!javaBase.canRead(ours)) {
             instrumentation.redefineModule(javaBase, Set.of(ours), Map.of(), Map.of(), Set.of(), Map.of());
         }
+    }
+
+    /** Whether the method {@link Hook#key} names was woven. */
+    static boolean woven(String key) {
+        return WOVEN.contains(key);
     }
 
     /** After the weaving was undone. */
