@@ -126,6 +126,8 @@ public final class AgentRuntime {
         instrumentation = inst;
         JfrEventSink sink = new JfrEventSink();
         ConnectionRegistry r = new ConnectionRegistry(sink, options.maxConnections());
+        boolean live = options.tracksWithoutRecording(atLaunch);
+        r.setCaptureSites(live);
         registry = r;
         eventSink = sink;
         // Every event class is registered, and so initialized, here, before any other thread can
@@ -147,7 +149,6 @@ public final class AgentRuntime {
                 log("woven " + m);
             }
         }
-        boolean live = options.tracksWithoutRecording(atLaunch);
         EventSwitch.watch(recordingWants -> {
             boolean wanted = recordingWants || live;
             if (registry != r) {
@@ -166,7 +167,9 @@ public final class AgentRuntime {
         });
         int woven = installation.woven().size();
         AgentStatus.running(woven, r.size()).publishLive();
-        ManagementBeans.Agent control = management(r, woven, version(agentJar));
+        // From -javaagent, only with live=on: the platform MBean server initialises java.util.logging,
+        // which an application server may want to configure first (WildFly's log manager).
+        ManagementBeans.Agent control = live ? management(r, woven, version(agentJar)) : null;
         housekeeping = daemon("tcpstate-housekeeping", () -> housekeep(r, woven, control));
         housekeeping.start();
         if (!exitReportHooked) {

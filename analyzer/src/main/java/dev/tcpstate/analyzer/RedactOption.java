@@ -6,7 +6,8 @@ import picocli.CommandLine.Option;
 final class RedactOption {
     @Option(names = "--redact",
             description = "Replace every IP address and host name with a pseudonym (loopback-1, ipv4-2, ipv6-1,"
-                    + " any-1, host-1), the same for the same address, to share the output. Ports, stack frames"
-                    + " and thread names are kept.")
+                    + " any-1, host-1), and every thread name (thread-name-1) but the JDK's and common libraries'"
+                    + " fixed ones (main, pool-1-thread-2, OkHttp TaskRunner), the same for the same value, to"
+                    + " share the output. Ports and stack frames are kept.")
     boolean redact;
 }

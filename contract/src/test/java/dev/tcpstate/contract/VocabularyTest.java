@@ -33,6 +33,9 @@ class VocabularyTest {
         for (SocketKind k : SocketKind.values()) {
             assertEquals(k, SocketKind.parse(k.recorded()));
         }
+        for (AgeBasis b : AgeBasis.values()) {
+            assertEquals(b, AgeBasis.parse(b.name()));
+        }
     }
 
     @Test
@@ -43,6 +46,7 @@ class VocabularyTest {
         assertNull(TcpState.parse("CLOSE"), "Linux's name, not the RFC's");
         assertNull(SocketKind.parse("NettyKqueue"));
         assertEquals(Source.UNKNOWN, Source.parse(null));
+        assertNull(AgeBasis.parse(""), "every event but a discovery holds an empty stateAgeBasis");
     }
 
     @Test

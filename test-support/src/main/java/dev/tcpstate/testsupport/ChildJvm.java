@@ -30,6 +30,7 @@ public final class ChildJvm {
     private String classpath;
     private final List<String> launch = new ArrayList<>();
     private Path directory;
+    private String umask;
 
     private ChildJvm(String java) {
         this.java = java;
@@ -123,9 +124,24 @@ public final class ChildJvm {
         return this;
     }
 
+    /**
+     * The child's file mode creation mask (octal, e.g. {@code "000"}), set by {@code /bin/sh} which then
+     * {@code exec}s the JVM (so the pid is the JVM's); by default the test's own.
+     */
+    public ChildJvm umask(String octal) {
+        if (!octal.matches("[0-7]{3,4}")) {
+            throw new IllegalArgumentException("not an octal umask: " + octal);
+        }
+        this.umask = octal;
+        return this;
+    }
+
     /** The whole command line. */
     public List<String> command() {
         List<String> command = new ArrayList<>();
+        if (umask != null) {
+            command.addAll(List.of("/bin/sh", "-c", "umask " + umask + " && exec \"$@\"", "sh"));
+        }
         command.add(java);
         command.addAll(jvmArgs);
         if (classpath != null) {

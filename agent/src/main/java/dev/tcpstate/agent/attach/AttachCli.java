@@ -5,6 +5,7 @@ import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
 import dev.tcpstate.agent.AgentStatus;
+import dev.tcpstate.agent.jfr.RecordingFiles;
 import dev.tcpstate.agent.jmx.ConnectionInfo;
 import dev.tcpstate.agent.jmx.TcpStateMXBean;
 import dev.tcpstate.contract.EventNames;
@@ -172,18 +173,48 @@ public final class AttachCli implements Callable<Integer> {
             }
             // JFR's own diagnostic command, over the attach connection: the agent is not loaded again
             spec.commandLine().getOut().println(onTarget(pid, vm -> {
-                String said = jcmd(vm, pid, "JFR.dump name=" + EventNames.RECORDING + " filename=\"" + target + "\"");
-                if (said.contains("Dumped recording")) {
-                    return AgentStatus.dumped(target.toString()).describe();
+                boolean created = ownerOnly(target, pid, spec.commandLine().getErr());
+                boolean dumped = false;
+                try {
+                    String said = jcmd(vm, pid, "JFR.dump name=" + EventNames.RECORDING + " filename=\"" + target + "\"");
+                    dumped = said.contains("Dumped recording");
+                    if (dumped) {
+                        return AgentStatus.dumped(target.toString()).describe();
+                    }
+                    if (said.contains("No recordings to dump") || said.contains("Could not find " + EventNames.RECORDING)) {
+                        throw new Failure(USAGE, "no tcpstate recording is running in process " + pid
+                                + " (attach with --record)");
+                    }
+                    throw new Failure(USAGE, "dump to " + target + " failed in process " + pid + ": "
+                            + said.strip().lines().filter(l -> !l.isBlank()).findFirst().orElse("no answer"));
+                } finally {
+                    if (created && !dumped) {
+                        Files.deleteIfExists(target);
+                    }
                 }
-                if (said.contains("No recordings to dump") || said.contains("Could not find " + EventNames.RECORDING)) {
-                    throw new Failure(USAGE, "no tcpstate recording is running in process " + pid
-                            + " (attach with --record)");
-                }
-                throw new Failure(USAGE, "dump to " + target + " failed in process " + pid + ": "
-                        + said.strip().lines().filter(l -> !l.isBlank()).findFirst().orElse("no answer"));
             }));
             return 0;
+        }
+    }
+
+    /**
+     * Makes the dump's file owner-only before the target's JFR writes it (which would give it the target's
+     * umask mode), when the target runs as this user: a file created here for another user's JVM (root
+     * dumping it) could not be written by it. A mode that cannot be set is one line on stderr, and the dump
+     * goes on. Returns whether the file was created here.
+     */
+    private static boolean ownerOnly(Path target, long pid, PrintWriter err) {
+        Optional<String> owner = ProcessHandle.of(pid).flatMap(h -> h.info().user());
+        if (owner.isEmpty() || !owner.equals(ProcessHandle.current().info().user())) {
+            return false;
+        }
+        try {
+            return RecordingFiles.ownerOnly(target) == RecordingFiles.Outcome.CREATED;
+        } catch (java.nio.file.NoSuchFileException noDirectory) {
+            return false; // JFR.dump then says why it cannot write there
+        } catch (IOException e) {
+            err.println("tcpstate: " + target + " gets the target JVM's default file mode, not owner-only: " + e);
+            return false;
         }
     }
 

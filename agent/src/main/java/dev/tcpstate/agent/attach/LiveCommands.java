@@ -48,8 +48,8 @@ final class LiveCommands {
                 MBeanServerConnection server = jmx.getMBeanServerConnection();
                 ObjectName name = new ObjectName(ManagementBeans.AGENT);
                 if (!server.isRegistered(name)) {
-                    throw new Failure(AttachCli.USAGE, "the agent in process " + pid + " has no MBean yet "
-                            + "(it registers it a second after it starts) or could not register it (see its stderr)");
+                    throw new Failure(AttachCli.USAGE, "the agent in process " + pid + " has no MBean: it registers "
+                            + "it a second after it starts, when attached or started with live=on (see its stderr)");
                 }
                 return action.run(JMX.newMXBeanProxy(server, name, TcpStateMXBean.class));
             } catch (MalformedObjectNameException e) {

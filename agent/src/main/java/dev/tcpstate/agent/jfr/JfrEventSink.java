@@ -5,6 +5,7 @@ import dev.tcpstate.agent.registry.Connection;
 import dev.tcpstate.agent.registry.Endpoint;
 import dev.tcpstate.agent.registry.EventSink;
 import dev.tcpstate.contract.AbortCause;
+import dev.tcpstate.contract.AgeBasis;
 import dev.tcpstate.contract.Library;
 import dev.tcpstate.contract.Source;
 import dev.tcpstate.contract.Stimulus;
@@ -24,6 +25,19 @@ public final class JfrEventSink implements EventSink {
     public void stateChange(Connection c, TcpState from, TcpState to, Stimulus stimulus, AbortCause abortCause,
             Source source,
             String trigger, long previousStateNanos, long kernelTimerMillis) {
+        stateChange(c, from, to, stimulus, abortCause, source, trigger, previousStateNanos, kernelTimerMillis, -1, null);
+    }
+
+    @Override
+    public void discovered(Connection c, TcpState to, Stimulus stimulus, String trigger, long kernelTimerMillis,
+            long stateAgeMillis, AgeBasis basis) {
+        stateChange(c, TcpState.CLOSED, to, stimulus, null, Source.KERNEL, trigger, 0, kernelTimerMillis,
+                stateAgeMillis, basis);
+    }
+
+    private void stateChange(Connection c, TcpState from, TcpState to, Stimulus stimulus, AbortCause abortCause,
+            Source source, String trigger, long previousStateNanos, long kernelTimerMillis, long stateAgeMillis,
+            AgeBasis basis) {
         try {
             Faults.maybeFail("event commit");
             StateChangeEvent e = new StateChangeEvent();
@@ -47,6 +61,8 @@ public final class JfrEventSink implements EventSink {
             e.role = c.role().name();
             e.previousStateDuration = previousStateNanos;
             e.kernelTimer = kernelTimerMillis;
+            e.stateAge = stateAgeMillis;
+            e.stateAgeBasis = basis == null ? "" : basis.name();
             e.commit();
         } catch (Throwable t) {
             failures.incrementAndGet();

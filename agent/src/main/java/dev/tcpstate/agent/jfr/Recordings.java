@@ -40,6 +40,12 @@ public final class Recordings {
                     + " is not writable by this JVM's user");
         }
         stop();
+        try {
+            RecordingFiles.ownerOnly(destination);
+        } catch (IOException | RuntimeException e) {
+            // a recording readable by others beats no recording: say it, and record
+            System.err.println("tcpstate: " + destination + " gets the JVM's default file mode, not owner-only: " + e);
+        }
         Recording recording = new Recording(Configuration.getConfiguration("default"));
         recording.setName(EventNames.RECORDING);
         recording.enable("tcpstate.StateChange").withStackTrace();
@@ -76,16 +82,6 @@ public final class Recordings {
     public static synchronized String destination() {
         Path d = current == null ? null : current.getDestination();
         return d == null ? null : d.toString();
-    }
-
-    /** Writes what the running recording holds so far; null when there is none. */
-    public static synchronized Path dump(String file) throws IOException {
-        if (current == null || current.getState() != jdk.jfr.RecordingState.RUNNING) {
-            return null;
-        }
-        Path target = Path.of(file).toAbsolutePath();
-        current.dump(target);
-        return target;
     }
 
     /** Stops our recording, writing it to its destination; null when there was none. */

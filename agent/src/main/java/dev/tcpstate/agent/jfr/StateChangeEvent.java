@@ -78,4 +78,16 @@ final class StateChangeEvent extends Event {
     @Timespan(Timespan.MILLISECONDS)
     long kernelTimer;
 
+    @Label("State Age")
+    @Description("For a connection discovered in the kernel table (from CLOSED, socket kind Kernel): how long it had "
+            + "already been in To State, by State Age Basis; -1 for every other event")
+    @Timespan(Timespan.MILLISECONDS)
+    long stateAge;
+
+    @Label("State Age Basis")
+    @Description("How State Age is known: KERNEL_LAST_ACK_RECEIVED (the kernel's time since the peer's last ACK: "
+            + "its FIN in CLOSE_WAIT, usually exact) or FIRST_SAMPLE (no age from the OS: counted from this event, "
+            + "so the time in the state is at least that); empty for every other event")
+    String stateAgeBasis;
+
 }

@@ -125,14 +125,22 @@ public final class ManagementBeans {
 
     ConnectionInfo[] connections(int limit) {
         long now = System.nanoTime();
-        List<ConnectionInfo> all = new ArrayList<>();
-        for (Connection c : registry.liveConnections()) {
-            all.add(info(c, now));
+        // ranked on a light copy first: only the ones returned become ConnectionInfo (strings and all)
+        record Ranked(Connection connection, boolean lingers, long inStateNanos) {
         }
-        all.sort(Comparator.comparing((ConnectionInfo i) -> !lingers(TcpState.valueOf(i.getState())))
-                .thenComparing(Comparator.comparingLong(ConnectionInfo::getInStateMillis).reversed())
-                .thenComparingLong(ConnectionInfo::getId));
-        return all.subList(0, Math.min(Math.max(limit, 0), all.size())).toArray(new ConnectionInfo[0]);
+        List<Ranked> all = new ArrayList<>();
+        for (Connection c : registry.liveConnections()) {
+            all.add(new Ranked(c, lingers(c.state()), now - c.stateSinceNanos()));
+        }
+        all.sort(Comparator.comparing((Ranked r) -> !r.lingers())
+                .thenComparing(Comparator.comparingLong(Ranked::inStateNanos).reversed())
+                .thenComparingLong(r -> r.connection().id()));
+        int n = Math.min(Math.max(limit, 0), all.size());
+        ConnectionInfo[] shown = new ConnectionInfo[n];
+        for (int i = 0; i < n; i++) {
+            shown[i] = info(all.get(i).connection(), now);
+        }
+        return shown;
     }
 
     private static ConnectionInfo info(Connection c, long now) {

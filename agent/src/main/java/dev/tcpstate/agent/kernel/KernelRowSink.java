@@ -7,6 +7,13 @@ package dev.tcpstate.agent.kernel;
  */
 public interface KernelRowSink {
 
+    /**
+     * The table the samples will be read from, before the first: what the sink may ask of a row beyond
+     * what the row says ({@link KernelTable#millisSinceLastAckReceived}), from the sampler's thread only.
+     */
+    default void readingFrom(KernelTable table) {
+    }
+
     /** A sample begins; {@code nanoTime} is {@link System#nanoTime()} when reading started. */
     void beginSample(long nanoTime);
 

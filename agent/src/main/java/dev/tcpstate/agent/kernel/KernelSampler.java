@@ -69,6 +69,7 @@ public final class KernelSampler {
         this.configuredIntervalNanos = intervalNanos;
         this.intervalNanos = intervalNanos;
         this.log = log;
+        sink.readingFrom(table);
         // no inherited thread locals nor context loader: the thread must not pin application classes
         this.thread = new Thread(null, this::run, THREAD_NAME, 0, false);
         thread.setDaemon(true);
@@ -76,7 +77,8 @@ public final class KernelSampler {
     }
 
     /**
-     * Starts sampling into {@code sink}, or returns null: when {@code intervalNanos} is -1
+     * Starts the sampler thread, paused until {@link #setPaused setPaused(false)}, sampling into
+     * {@code sink}; or returns null: when {@code intervalNanos} is -1
      * ({@code kernelInterval=off}), or when this OS has no TCP table (said once on {@code log}).
      */
     public static KernelSampler start(KernelRowSink sink, long intervalNanos, KernelTables.Choice choice,
@@ -99,6 +101,12 @@ public final class KernelSampler {
         }
         KernelSampler sampler = new KernelSampler(sink, opened.table, SocketInodes.ofThisProcess(), intervalNanos,
                 budgetPercent, log);
+        // Paused until the agent's event switch says a recording wants the events: a connection discovered
+        // before would be tracked without its discovery recorded. Seen (JDK 25, install=async): a recording
+        // the application started while the weaving still ran held no discovery of its 5 CLOSE_WAIT
+        // connections in 3 runs of 4, only their LingeringConnection re-statements; the switch, first
+        // asked after the weaving, found a recording running and had nothing to clear.
+        sampler.paused = true;
         sampler.thread.start();
         current = sampler;
         return sampler;

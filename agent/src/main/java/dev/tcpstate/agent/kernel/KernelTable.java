@@ -20,6 +20,20 @@ public interface KernelTable extends AutoCloseable {
      */
     int read(KernelRowSink sink) throws IOException;
 
+    /**
+     * What the kernel counts for one socket of the table beyond its row: the milliseconds since the
+     * peer's last segment that carried an ACK ({@code tcp_info}'s {@code tcpi_last_ack_recv}), asked for
+     * that socket alone, so that no sample pays for it. In CLOSE_WAIT that is the time since the peer's
+     * FIN (a pure FIN does not move {@code tcpi_last_data_recv}), unless the peer sent more after it.
+     * Called from the reading thread, also from within {@link #read}'s calls of the sink.
+     *
+     * @return -1 where this reader cannot ask ({@code /proc}), or when the socket is gone or no longer
+     *     in the row's state
+     */
+    default long millisSinceLastAckReceived(KernelRow row) {
+        return -1;
+    }
+
     @Override
     default void close() {
     }

@@ -29,6 +29,8 @@ public final class Connection {
     long releasedNanos;
     /** Found in the kernel's table, not seen opening through the Java API. */
     boolean discovered;
+    /** Discovered with the kernel's count of its time in that state, which {@code stateSinceNanos} includes. */
+    boolean agedByKernel;
     /** The kernel has listed this connection at least once. */
     boolean kernelSeen;
     /** The kernel sample that last listed it. */
@@ -49,7 +51,7 @@ public final class Connection {
      */
     Reference<?> socket;
     /** The code that opened it, for the live view; shared by the connections of one site. */
-    OpeningSite site = OpeningSite.UNKNOWN;
+    OpeningSite site = OpeningSite.NOT_CAPTURED;
 
     Connection(long id, SocketKind kind, Role role, long nowNanos) {
         this.id = id;
@@ -93,10 +95,10 @@ public final class Connection {
 
     /**
      * Its time in the current state is a lower bound: found in the kernel's table and in that state
-     * ever since, it was in it before the agent saw it.
+     * ever since, it was in it before the agent saw it, and the kernel did not say for how long.
      */
     public synchronized boolean inStateSinceFirstSeen() {
-        return discovered && Integer.bitCount(visited) == 1;
+        return discovered && Integer.bitCount(visited) == 1 && !agedByKernel;
     }
 
     public synchronized OpeningSite site() {

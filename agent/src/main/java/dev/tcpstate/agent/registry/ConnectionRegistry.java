@@ -33,6 +33,8 @@ public final class ConnectionRegistry {
     private final Transitions transitions;
     private final Assumptions assumptions;
     private final KernelObservations kernel;
+    /** Whether {@link #track} walks the stack for the live view's code site (one walk per connection). */
+    private volatile boolean captureSites;
 
     public ConnectionRegistry(EventSink sink, int capacity) {
         live = new LiveConnections(capacity, tuples);
@@ -49,6 +51,15 @@ public final class ConnectionRegistry {
     /** While the kernel view runs, nothing is assumed: the kernel reports what really happens. */
     public void setKernelViewActive(boolean active) {
         transitions.setKernelViewActive(active);
+    }
+
+    /**
+     * Whether each new connection keeps the code that opened it, for the live view ({@code connections},
+     * the MBean): about 1.7 µs of stack walk per connection, so only while someone may look (attached,
+     * or {@code live=on}); a recording has the stacks anyway.
+     */
+    public void setCaptureSites(boolean capture) {
+        captureSites = capture;
     }
 
     /** Connections tracked and not yet CLOSED. */
@@ -100,7 +111,9 @@ public final class ConnectionRegistry {
             return null;
         }
         Connection c = new Connection(live.nextId(), kind, role, System.nanoTime());
-        c.site = OpeningSite.ofCaller();
+        if (captureSites) {
+            c.site = OpeningSite.ofCaller();
+        }
         c.state = initial;
         c.visited = 1 << initial.ordinal();
         Connection raced = sockets.putIfAbsent(socket, c);
@@ -111,9 +124,13 @@ public final class ConnectionRegistry {
         return c;
     }
 
-    /** A connection of this process that only the kernel showed (opened before attach, or natively). */
-    Connection discover(Endpoint local, Endpoint remote, TcpState observed, long timerMillis, Role role) {
-        return kernel.discover(local, remote, observed, timerMillis, role);
+    /**
+     * A connection of this process that only the kernel showed (opened before attach, or natively),
+     * already in {@code observed} for {@code stateAgeMillis} by the kernel's count (-1: it does not say).
+     */
+    Connection discover(Endpoint local, Endpoint remote, TcpState observed, long timerMillis, Role role,
+            long stateAgeMillis) {
+        return kernel.discover(local, remote, observed, timerMillis, role, stateAgeMillis);
     }
 
     /** The application is done with this socket object: forget it (its connection may live on in timers). */

@@ -1,6 +1,7 @@
 package dev.tcpstate.agent.registry;
 
 import dev.tcpstate.contract.AbortCause;
+import dev.tcpstate.contract.AgeBasis;
 import dev.tcpstate.contract.Library;
 import dev.tcpstate.contract.Source;
 import dev.tcpstate.contract.Stimulus;
@@ -15,6 +16,16 @@ public interface EventSink {
     /** {@code abortCause} is null unless {@code stimulus} is {@link Stimulus#ABORT}. */
     void stateChange(Connection c, TcpState from, TcpState to, Stimulus stimulus, AbortCause abortCause, Source source,
             String trigger, long previousStateNanos, long kernelTimerMillis);
+
+    /**
+     * A connection found in the kernel's table (from CLOSED, source KERNEL), already in {@code to} for
+     * {@code stateAgeMillis} as {@code basis} counts it. A sink that does not record ages sees it as
+     * any kernel state change.
+     */
+    default void discovered(Connection c, TcpState to, Stimulus stimulus, String trigger, long kernelTimerMillis,
+            long stateAgeMillis, AgeBasis basis) {
+        stateChange(c, TcpState.CLOSED, to, stimulus, null, Source.KERNEL, trigger, 0, kernelTimerMillis);
+    }
 
     void anomaly(Connection c, TcpState state, Stimulus stimulus, String trigger);
 

@@ -1,11 +1,13 @@
 package dev.tcpstate.agent.registry;
 
 import dev.tcpstate.agent.state.TransitionTable;
+import dev.tcpstate.contract.AgeBasis;
 import dev.tcpstate.contract.Role;
 import dev.tcpstate.contract.SocketKind;
 import dev.tcpstate.contract.Source;
 import dev.tcpstate.contract.Stimulus;
 import dev.tcpstate.contract.TcpState;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What the kernel showed, joined to the connections: its state for a known connection (the truth,
@@ -13,7 +15,7 @@ import dev.tcpstate.contract.TcpState;
  */
 final class KernelObservations {
     /** How long a close that has not returned keeps the kernel's rows of its connection from being taken as news. */
-    static final long CLOSE_IN_FLIGHT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+    static final long CLOSE_IN_FLIGHT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /**
      * The trigger of a connection the kernel no longer lists. Between two samples a row can go by
@@ -35,20 +37,36 @@ final class KernelObservations {
         this.tuples = tuples;
     }
 
-    /** A connection of this process that only the kernel showed (opened before attach, or natively). */
-    Connection discover(Endpoint local, Endpoint remote, TcpState observed, long timerMillis, Role role) {
+    /**
+     * A connection of this process that only the kernel showed (opened before attach, or natively),
+     * recorded at once in the state the kernel shows. Its time in that state so far is the kernel's
+     * count when it gives one ({@code stateAgeMillis} &ge; 0), else it counts from now, a lower bound.
+     */
+    Connection discover(Endpoint local, Endpoint remote, TcpState observed, long timerMillis, Role role,
+            long stateAgeMillis) {
         if (!live.hasRoom()) {
             return null;
         }
-        Connection c = new Connection(live.nextId(), SocketKind.KERNEL, role, System.nanoTime());
+        long now = System.nanoTime();
+        Connection c = new Connection(live.nextId(), SocketKind.KERNEL, role, now);
         c.site = OpeningSite.BEFORE_AGENT;
         synchronized (c) {
             c.local = local;
             c.remote = remote;
             c.discovered = true;
+            c.kernelSeen = true;
             live.add(c);
             tuples.put(c);
-            observe(c, observed, timerMillis, "kernel: discovered in state " + observed, NO_SAMPLE);
+            AgeBasis basis = stateAgeMillis >= 0 ? AgeBasis.KERNEL_LAST_ACK_RECEIVED : AgeBasis.FIRST_SAMPLE;
+            c.agedByKernel = basis == AgeBasis.KERNEL_LAST_ACK_RECEIVED;
+            long ageMillis = Math.max(0, stateAgeMillis);
+            transitions.emitDiscovery(c, observed, TransitionTable.explainKernelChange(TcpState.CLOSED, observed),
+                    "kernel: discovered in state " + observed, timerMillis, ageMillis, basis);
+            c.state = observed;
+            c.visited |= 1 << observed.ordinal();
+            c.stateSource = Source.KERNEL;
+            c.stateSinceNanos = now - TimeUnit.MILLISECONDS.toNanos(ageMillis);
+            transitions.afterTransition(c);
         }
         return c;
     }
@@ -100,7 +118,6 @@ final class KernelObservations {
                 // connection reusing it, which takes the tuple over once the application shows it.
                 return;
             }
-            boolean firstSight = !c.kernelSeen;
             c.kernelSeen = true;
             TcpState from = c.state;
             if (from == observed) {
@@ -113,8 +130,8 @@ final class KernelObservations {
                         : vanished ? VANISHED : "kernel: observed " + observed;
             }
             long now = System.nanoTime();
-            transitions.emit(c, from, observed, explained, null, Source.KERNEL, trigger, firstSight && c.discovered ? 0
-                    : now - c.stateSinceNanos, timerMillis);
+            transitions.emit(c, from, observed, explained, null, Source.KERNEL, trigger, now - c.stateSinceNanos,
+                    timerMillis);
             c.state = observed;
             c.visited |= 1 << observed.ordinal();
             c.stateSource = Source.KERNEL;

@@ -3,6 +3,7 @@ package dev.tcpstate.agent.registry;
 import dev.tcpstate.agent.fault.Faults;
 import dev.tcpstate.agent.kernel.KernelRow;
 import dev.tcpstate.agent.kernel.KernelRowSink;
+import dev.tcpstate.agent.kernel.KernelTable;
 import dev.tcpstate.contract.Role;
 import dev.tcpstate.contract.TcpState;
 import java.util.ArrayList;
@@ -34,6 +35,8 @@ public final class KernelReconciler implements KernelRowSink {
     private volatile LongPredicate ownInode = inode -> false;
     private volatile LongPredicate unplacedInode = inode -> false;
     private volatile BooleanSupplier rescanNow = () -> false;
+    /** The sampler's table: asked how long a connection found lingering has lingered. */
+    private volatile KernelTable table;
     /** This sample's rows of inodes no scan has placed yet (bounded): discovered at its end if ours. */
     private final List<KernelRow> unplaced = new ArrayList<>();
     private static final int MAX_UNPLACED = 1024;
@@ -62,6 +65,11 @@ public final class KernelReconciler implements KernelRowSink {
         this.ownInode = ownInode;
         this.unplacedInode = unplaced;
         this.rescanNow = rescanNow;
+    }
+
+    @Override
+    public void readingFrom(KernelTable table) {
+        this.table = table;
     }
 
     @Override
@@ -136,7 +144,19 @@ public final class KernelReconciler implements KernelRowSink {
 
     private void discover(KernelRow row, TcpState observed) {
         registry.discover(local(row), row.remotePort() == 0 ? Endpoint.UNKNOWN : remote(row),
-                observed, row.timerMillisLeft(), roleOf(observed, row.localPort()));
+                observed, row.timerMillisLeft(), roleOf(observed, row.localPort()), stateAgeMillis(row, observed));
+    }
+
+    /**
+     * How long a connection found waiting for its application's close (CLOSE_WAIT) or for the peer's FIN
+     * (FIN_WAIT_2) has waited, by the kernel's count of the time since the peer's last ACK (its FIN, or
+     * the ACK of ours, in the usual case); -1 when the table cannot tell, and for the other states, where
+     * the last ACK says nothing of when the state began.
+     */
+    private long stateAgeMillis(KernelRow row, TcpState observed) {
+        KernelTable t = table;
+        return t != null && (observed == TcpState.CLOSE_WAIT || observed == TcpState.FIN_WAIT_2)
+                ? t.millisSinceLastAckReceived(row) : -1;
     }
 
     @Override
@@ -194,7 +214,7 @@ public final class KernelReconciler implements KernelRowSink {
             }
             for (KernelRow r : rows) {
                 if (r.inode() != 0 && ownInode.test(r.inode())) {
-                    registry.discover(local(r), e.getKey(), TcpState.SYN_SENT, r.timerMillisLeft(), Role.CLIENT);
+                    registry.discover(local(r), e.getKey(), TcpState.SYN_SENT, r.timerMillisLeft(), Role.CLIENT, -1);
                 }
             }
         }

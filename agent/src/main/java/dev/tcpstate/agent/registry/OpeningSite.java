@@ -16,8 +16,12 @@ public final class OpeningSite {
     /** For connections the agent did not see open: found in the kernel's table. */
     public static final OpeningSite BEFORE_AGENT = new OpeningSite(
             "found in the kernel's table: opened before tcpstate was attached, or by native code", null, null);
+    /** Not captured: the agent started from {@code -javaagent} without {@code live=on} (a recording has the stacks). */
+    public static final OpeningSite NOT_CAPTURED = new OpeningSite(
+            "(code not captured: the agent runs without live=on; a recording has the stacks)", null, null);
     /** When the interning table is full, or the stack could not be read. */
-    public static final OpeningSite UNKNOWN = new OpeningSite("(code not recorded)", null, null);
+    public static final OpeningSite UNKNOWN = new OpeningSite("(code not kept: more than 4096 sites, or no stack)",
+            null, null);
 
     static final int MAX_SITES = 4096;
     private static final ConcurrentHashMap<String, OpeningSite> SITES = new ConcurrentHashMap<>();
@@ -54,6 +58,25 @@ public final class OpeningSite {
         return frame + (library == null ? "" : " via " + library) + (thread == null ? "" : " on thread \"" + thread + "\"");
     }
 
+    /** What a frame's class is to the walk: the application's, a library entered through, or neither. */
+    private enum Kind {
+        APPLICATION,
+        ENTERED_LIBRARY,
+        PLATFORM
+    }
+
+    /** Once per class (a connection's walk asks about every frame): {@link Library#of} compares many prefixes. */
+    private static final ClassValue<Kind> KINDS = new ClassValue<>() {
+        @Override
+        protected Kind computeValue(Class<?> c) {
+            Library l = Library.of(c.getName());
+            if (l == null || l == Library.TCPSTATE && !ours(c)) {
+                return Kind.APPLICATION; // or a dev.tcpstate.agent.* class not from the agent's jar (a test's)
+            }
+            return l.isEntered() ? Kind.ENTERED_LIBRARY : Kind.PLATFORM;
+        }
+    };
+
     /** The site of the calling thread's stack; never throws. */
     static OpeningSite ofCaller() {
         try {
@@ -61,16 +84,12 @@ public final class OpeningSite {
                 // innermost first: the JDK's socket code, the library's internals, its entry, then the application
                 StackWalker.StackFrame[] library = new StackWalker.StackFrame[2]; // [0] innermost, [1] outermost
                 Optional<StackWalker.StackFrame> own = frames.limit(MAX_DEPTH).filter(f -> {
-                    Library l = Library.of(f.getClassName());
-                    if (l == null || l == Library.TCPSTATE && !ours(f.getDeclaringClass())) {
-                        // the application's, or a dev.tcpstate.agent.* class not from the agent's jar (a test's)
-                        return true;
-                    }
-                    if (l.isEntered()) {
+                    Kind k = KINDS.get(f.getDeclaringClass());
+                    if (k == Kind.ENTERED_LIBRARY) {
                         library[0] = library[0] == null ? f : library[0];
                         library[1] = f;
                     }
-                    return false;
+                    return k == Kind.APPLICATION;
                 }).findFirst();
                 String thread = Thread.currentThread().getName();
                 if (own.isPresent()) {

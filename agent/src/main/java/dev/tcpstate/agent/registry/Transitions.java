@@ -2,6 +2,7 @@ package dev.tcpstate.agent.registry;
 
 import dev.tcpstate.agent.state.StateMachine;
 import dev.tcpstate.contract.AbortCause;
+import dev.tcpstate.contract.AgeBasis;
 import dev.tcpstate.contract.Source;
 import dev.tcpstate.contract.Stimulus;
 import dev.tcpstate.contract.TcpState;
@@ -77,6 +78,16 @@ final class Transitions {
             long previousNanos, long timerMillis) {
         try {
             sink.stateChange(c, from, to, stimulus, cause, source, trigger, previousNanos, timerMillis);
+        } catch (Throwable ignored) {
+            // the sink counts its own failures; the registry's state stays right regardless
+        }
+    }
+
+    /** The event of a connection found in the kernel's table, already {@code stateAgeMillis} in {@code to}. */
+    void emitDiscovery(Connection c, TcpState to, Stimulus stimulus, String trigger, long timerMillis,
+            long stateAgeMillis, AgeBasis basis) {
+        try {
+            sink.discovered(c, to, stimulus, trigger, timerMillis, stateAgeMillis, basis);
         } catch (Throwable ignored) {
             // the sink counts its own failures; the registry's state stays right regardless
         }

@@ -20,6 +20,10 @@ import java.nio.ByteOrder;
  * {@code linux/inet_diag.h}: netlink headers in host order, addresses and ports in network order,
  * {@code idiag_expires} in milliseconds. Like {@code /proc/self/net}, the dump covers the whole
  * network namespace.
+ *
+ * <p>One socket's {@code tcp_info} ({@code INET_DIAG_INFO}) is asked for apart, by an exact request
+ * for its 4-tuple ({@link #millisSinceLastAckReceived}), never in the dumps: it is wanted only for a
+ * connection found already lingering, and would otherwise cost every sample.
  */
 final class NetlinkTcpTable implements KernelTable {
     private static final int AF_INET = 2;
@@ -43,6 +47,15 @@ final class NetlinkTcpTable implements KernelTable {
     /** The kernel fills at most 32 KiB per recv of a dump; twice that leaves room. */
     private static final int BUFFER_SIZE = 64 * 1024;
     private static final long V4_MAPPED_PREFIX = 0x0000_FFFF_0000_0000L;
+    /** {@code idiag_ext} bit of {@code INET_DIAG_INFO} (attribute type 2): {@code 1 << (2 - 1)}. */
+    private static final byte EXT_INFO = 1 << 1;
+    private static final int INET_DIAG_INFO = 2;
+    /** {@code INET_DIAG_NOCOOKIE}: match the 4-tuple, whatever socket holds it now. */
+    private static final int NO_COOKIE = ~0;
+    /** Offset of {@code tcpi_last_ack_recv} in {@code struct tcp_info} (linux/tcp.h: 8 bytes, then u32s). */
+    static final int TCPI_LAST_ACK_RECV = 56;
+    /** One {@code inet_diag_msg} and its attributes, {@code tcp_info} (about 250 bytes today) among them. */
+    private static final int ONE_SOCKET_BUFFER_SIZE = 4096;
 
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
@@ -60,6 +73,9 @@ final class NetlinkTcpTable implements KernelTable {
     private final MemorySegment request;
     private final MemorySegment kernelAddress;
     private final MemorySegment buffer;
+    /** The one-socket request's own memory: it is asked while a dump is being read. */
+    private final MemorySegment oneRequest;
+    private final MemorySegment oneBuffer;
     private final KernelRow row = new KernelRow();
     private int sequence;
 
@@ -87,6 +103,8 @@ final class NetlinkTcpTable implements KernelTable {
         kernelAddress = arena.allocate(12, 4); // sockaddr_nl: family, pad, pid 0 (the kernel), groups 0
         kernelAddress.set(SHORT, 0, (short) AF_NETLINK);
         buffer = arena.allocate(BUFFER_SIZE, 8);
+        oneRequest = arena.allocate(REQUEST_LENGTH, 8);
+        oneBuffer = arena.allocate(ONE_SOCKET_BUFFER_SIZE, 8);
     }
 
     @Override
@@ -96,50 +114,22 @@ final class NetlinkTcpTable implements KernelTable {
 
     @Override
     public int read(KernelRowSink sink) throws IOException {
-        int fd;
-        try {
-            fd = (int) socket.invokeExact(errnoState, AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-        } catch (Throwable t) {
-            throw new IOException("netlink: socket", t);
-        }
-        call("socket", fd);
+        int fd = open();
         try {
             return dump(fd, AF_INET6, sink) + dump(fd, AF_INET, sink);
         } finally {
-            try {
-                int unused = (int) close.invokeExact(fd);
-            } catch (Throwable t) {
-                throw new IOException("netlink: close", t);
-            }
+            close(fd);
         }
     }
 
     private int dump(int fd, int family, KernelRowSink sink) throws IOException {
         int seq = ++sequence;
         request.fill((byte) 0);
-        request.set(INT, 0, REQUEST_LENGTH);
-        request.set(SHORT, 4, SOCK_DIAG_BY_FAMILY);
-        request.set(SHORT, 6, (short) (NLM_F_REQUEST | NLM_F_DUMP));
-        request.set(INT, 8, seq);
-        request.set(ValueLayout.JAVA_BYTE, NLMSG_HDRLEN, (byte) family);
-        request.set(ValueLayout.JAVA_BYTE, NLMSG_HDRLEN + 1, (byte) IPPROTO_TCP);
-        request.set(INT, NLMSG_HDRLEN + 4, ALL_STATES);
-        long sent;
-        try {
-            sent = (long) sendto.invokeExact(errnoState, fd, request, (long) REQUEST_LENGTH, 0, kernelAddress, 12);
-        } catch (Throwable t) {
-            throw new IOException("netlink: sendto", t);
-        }
-        call("sendto", sent);
+        header(request, (short) (NLM_F_REQUEST | NLM_F_DUMP), seq, family);
+        send(fd, request);
         int rows = 0;
         while (true) {
-            long n;
-            try {
-                n = (long) recv.invokeExact(errnoState, fd, buffer, (long) BUFFER_SIZE, 0);
-            } catch (Throwable t) {
-                throw new IOException("netlink: recv", t);
-            }
-            call("recv", n);
+            long n = receive(fd, buffer);
             if (n == 0) {
                 throw new IOException("netlink: dump ended without NLMSG_DONE");
             }
@@ -164,6 +154,119 @@ final class NetlinkTcpTable implements KernelTable {
                 at += (length + 3) & ~3;
             }
         }
+    }
+
+    /** The netlink header and the {@code inet_diag_req_v2} fields every request sets. */
+    private static void header(MemorySegment r, short flags, int seq, int family) {
+        r.set(INT, 0, REQUEST_LENGTH);
+        r.set(SHORT, 4, SOCK_DIAG_BY_FAMILY);
+        r.set(SHORT, 6, flags);
+        r.set(INT, 8, seq);
+        r.set(ValueLayout.JAVA_BYTE, NLMSG_HDRLEN, (byte) family);
+        r.set(ValueLayout.JAVA_BYTE, NLMSG_HDRLEN + 1, (byte) IPPROTO_TCP);
+        r.set(INT, NLMSG_HDRLEN + 4, ALL_STATES);
+    }
+
+    private void send(int fd, MemorySegment r) throws IOException {
+        long sent;
+        try {
+            sent = (long) sendto.invokeExact(errnoState, fd, r, (long) REQUEST_LENGTH, 0, kernelAddress, 12);
+        } catch (Throwable t) {
+            throw new IOException("netlink: sendto", t);
+        }
+        call("sendto", sent);
+    }
+
+    private long receive(int fd, MemorySegment into) throws IOException {
+        long n;
+        try {
+            n = (long) recv.invokeExact(errnoState, fd, into, into.byteSize(), 0);
+        } catch (Throwable t) {
+            throw new IOException("netlink: recv", t);
+        }
+        return call("recv", n);
+    }
+
+    private int open() throws IOException {
+        int fd;
+        try {
+            fd = (int) socket.invokeExact(errnoState, AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+        } catch (Throwable t) {
+            throw new IOException("netlink: socket", t);
+        }
+        return call("socket", fd);
+    }
+
+    private void close(int fd) throws IOException {
+        try {
+            int unused = (int) close.invokeExact(fd);
+        } catch (Throwable t) {
+            throw new IOException("netlink: close", t);
+        }
+    }
+
+    /**
+     * One exact {@code SOCK_DIAG_BY_FAMILY} request (no dump) for the row's 4-tuple, asking for
+     * {@code INET_DIAG_INFO}: always as {@code AF_INET6}, since rows hold IPv4 addresses in their
+     * mapped form and the kernel looks a pair of mapped addresses up among IPv4 connections.
+     */
+    @Override
+    public long millisSinceLastAckReceived(KernelRow of) {
+        try {
+            int fd = open();
+            try {
+                int seq = ++sequence;
+                oneRequest.fill((byte) 0);
+                header(oneRequest, NLM_F_REQUEST, seq, AF_INET6);
+                long r = NLMSG_HDRLEN;
+                oneRequest.set(ValueLayout.JAVA_BYTE, r + 2, EXT_INFO);
+                oneRequest.set(SHORT_BE, r + 8, (short) of.localPort());
+                oneRequest.set(SHORT_BE, r + 10, (short) of.remotePort());
+                oneRequest.set(LONG_BE, r + 12, of.localHi());
+                oneRequest.set(LONG_BE, r + 20, of.localLo());
+                oneRequest.set(LONG_BE, r + 28, of.remoteHi());
+                oneRequest.set(LONG_BE, r + 36, of.remoteLo());
+                oneRequest.set(INT, r + 48, NO_COOKIE);
+                oneRequest.set(INT, r + 52, NO_COOKIE);
+                send(fd, oneRequest);
+                long n = receive(fd, oneBuffer);
+                return lastAckReceived(oneBuffer, n, seq, of.linuxState(), of.localPort(), of.remotePort());
+            } finally {
+                close(fd);
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * {@code tcpi_last_ack_recv} from the reply to one exact request: -1 for an error (the socket is gone:
+     * {@code ENOENT}), or a socket of another state or ports (the lookup falls back to a listener).
+     */
+    static long lastAckReceived(MemorySegment reply, long length, int seq, int state, int localPort, int remotePort) {
+        if (length < NLMSG_HDRLEN + INET_DIAG_MSG_LENGTH || reply.get(INT, 8) != seq
+                || (reply.get(SHORT, 4) & 0xFFFF) != SOCK_DIAG_BY_FAMILY) {
+            return -1;
+        }
+        long m = NLMSG_HDRLEN;
+        long end = Math.min(length, reply.get(INT, 0) & 0xFFFF_FFFFL);
+        if ((reply.get(ValueLayout.JAVA_BYTE, m + 1) & 0xFF) != state
+                || (reply.get(SHORT_BE, m + 4) & 0xFFFF) != localPort
+                || (reply.get(SHORT_BE, m + 6) & 0xFFFF) != remotePort) {
+            return -1;
+        }
+        for (long at = m + INET_DIAG_MSG_LENGTH; at + 4 <= end; ) {
+            int attrLength = reply.get(SHORT, at) & 0xFFFF;
+            int type = reply.get(SHORT, at + 2) & 0xFFFF;
+            if (attrLength < 4 || at + attrLength > end) {
+                return -1;
+            }
+            if (type == INET_DIAG_INFO && attrLength >= 4 + TCPI_LAST_ACK_RECV + 4) {
+                return reply.get(INT, at + 4 + TCPI_LAST_ACK_RECV) & 0xFFFF_FFFFL;
+            }
+            at += (attrLength + 3) & ~3;
+        }
+        return -1;
     }
 
     /** One {@code inet_diag_msg}: family, state, timer, retrans, sockid (48 bytes), expires ... inode. */

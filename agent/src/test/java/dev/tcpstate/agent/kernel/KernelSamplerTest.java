@@ -108,6 +108,30 @@ class KernelSamplerTest {
         assertTrue(said.contains("no table today"), said);
     }
 
+    /**
+     * Nothing is discovered before a recording wants it: the agent's event switch unpauses the sampler.
+     * A sampler that sampled at once would have its 10 ms interval pass many times over here.
+     */
+    @Test
+    void aStartedSamplerReadsNothingTillItIsUnpaused() throws Exception {
+        assumeTrue(ProcTcpTable.ofThisProcess() != null, "skipped: this OS has no /proc/self/net/tcp6");
+        KernelRows sink = new KernelRows();
+        KernelSampler sampler = KernelSampler.start(sink, TimeUnit.MILLISECONDS.toNanos(10), KernelTables.Choice.PROC,
+                System.err);
+        try {
+            Thread.sleep(300);
+            assertEquals(0, sampler.samples(), "sampled while paused");
+            sampler.setPaused(false);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (sampler.samples() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(sampler.samples() > 0, "no sample once unpaused");
+        } finally {
+            sampler.stop();
+        }
+    }
+
     @Test
     void offStartsNothing() {
         assertEquals(null, KernelSampler.start(new KernelRows(), KernelSampler.parseInterval("off"),

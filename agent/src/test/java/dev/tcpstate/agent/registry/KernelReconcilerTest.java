@@ -1,13 +1,17 @@
 package dev.tcpstate.agent.registry;
 
 import dev.tcpstate.agent.kernel.KernelRow;
+import dev.tcpstate.agent.kernel.KernelRowSink;
+import dev.tcpstate.agent.kernel.KernelTable;
 import dev.tcpstate.contract.AbortCause;
+import dev.tcpstate.contract.AgeBasis;
 import dev.tcpstate.contract.Role;
 import dev.tcpstate.contract.SocketKind;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tcpstate.contract.Source;
 import dev.tcpstate.contract.Stimulus;
@@ -36,10 +40,18 @@ class KernelReconcilerTest {
         }
 
         @Override
+        public void discovered(Connection c, TcpState to, Stimulus stimulus, String trigger, long kernelTimerMillis,
+                long stateAgeMillis, AgeBasis basis) {
+            EventSink.super.discovered(c, to, stimulus, trigger, kernelTimerMillis, stateAgeMillis, basis);
+            ages.add(c.local().port() + " " + to + " " + stateAgeMillis + " " + basis);
+        }
+
+        @Override
         public void anomaly(Connection c, TcpState state, Stimulus stimulus, String trigger) {
             events.add("anomaly " + state + " " + stimulus);
         }
     }, 100);
+    private final List<String> ages = new ArrayList<>();
     private final KernelReconciler reconciler = new KernelReconciler(registry);
 
     KernelReconcilerTest() {
@@ -172,5 +184,50 @@ class KernelReconcilerTest {
                 "Socket 50000>8080 ESTABLISHED->FIN_WAIT_1 API", "Socket 50000>8080 FIN_WAIT_1->FIN_WAIT_2 KERNEL"),
                 events);
         assertEquals("CLIENT GARBAGE_COLLECTED garbage collected without close", details.get(2));
+    }
+
+    private static final int CLOSE_WAIT = 8;
+
+    /** A table that knows the age of the socket on local port 50010 only, and counts what it is asked. */
+    private final List<Integer> asked = new ArrayList<>();
+    private final KernelTable ages12s = new KernelTable() {
+        @Override
+        public String name() {
+            return "test";
+        }
+
+        @Override
+        public int read(KernelRowSink sink) {
+            return 0;
+        }
+
+        @Override
+        public long millisSinceLastAckReceived(KernelRow row) {
+            asked.add(row.localPort());
+            return row.localPort() == 50010 ? 12_300 : -1;
+        }
+    };
+
+    @Test
+    void aConnectionFoundLingeringCarriesTheKernelsAgeOfItsStateOrSaysItCountsFromNow() {
+        reconciler.readingFrom(ages12s);
+        sampleOf(row(50010, 9090, CLOSE_WAIT, 10), row(50011, 9090, CLOSE_WAIT, 11),
+                row(50012, 9090, ESTABLISHED, 12), row(50013, 9090, FIN_WAIT_2, 13));
+        assertEquals(List.of("50010 CLOSE_WAIT 12300 KERNEL_LAST_ACK_RECEIVED", "50011 CLOSE_WAIT 0 FIRST_SAMPLE",
+                "50012 ESTABLISHED 0 FIRST_SAMPLE", "50013 FIN_WAIT_2 0 FIRST_SAMPLE"), ages);
+        assertEquals(List.of(50010, 50011, 50013), asked,
+                "only the states whose start the peer's last ACK tells (its FIN; the ACK of ours) are asked about");
+        Connection aged = null;
+        Connection unaged = null;
+        for (Connection c : registry.liveConnections()) {
+            aged = c.local().port() == 50010 ? c : aged;
+            unaged = c.local().port() == 50011 ? c : unaged;
+        }
+        assertFalse(aged.inStateSinceFirstSeen(), "the kernel's count is no lower bound of the live view");
+        assertTrue(unaged.inStateSinceFirstSeen(), "counted from its discovery: a lower bound");
+        long inState = System.nanoTime() - aged.stateSinceNanos();
+        assertTrue(inState >= 12_300_000_000L, "its time in CLOSE_WAIT includes the kernel's age: " + inState);
+        sampleOf(row(50010, 9090, CLOSE_WAIT, 10));
+        assertEquals(List.of(50010, 50011, 50013), asked, "a connection already tracked is not asked again");
     }
 }

@@ -10,6 +10,7 @@ import dev.tcpstate.testsupport.Running;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,9 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The agent opens no listening socket (no TCP or UDP socket at all) and writes only where it is told:
- * the recording named by {@code record=}, nothing in the working directory, the home directory or
- * next to its jar.
+ * The agent opens no listening socket (no TCP or UDP socket at all), neither from {@code -javaagent}
+ * nor attached, and writes only where it is told: the recording named by {@code record=}, owner-only
+ * whatever the umask, nothing in the working directory, the home directory or next to its jar.
  */
 class SecurityIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -69,6 +70,86 @@ class SecurityIT {
         assertEquals(0, ended.exitCode(), ended.stderr());
     }
 
+    /**
+     * After {@code attach --record}, {@code status} and {@code dump} the target still has no TCP or UDP
+     * socket (the attach mechanism is a Unix socket); {@code connections} then starts the JDK's local JMX
+     * connector in it, which is its one listener.
+     */
+    @Test
+    void attachedTheAgentOpensNoSocketAndOnlyTheJdksConnectorListensOnRequest() throws Exception {
+        try (Running target = quietTarget(ChildJvm.java())) {
+            String pid = String.valueOf(target.pid());
+            assertEquals(Set.of(), tcpAndUdpRows(target.pid()), "before the attach");
+            for (String[] command : List.of(new String[] {"attach", pid, "--record", dir.resolve("a.jfr").toString(),
+                "--kernel-interval", "200ms"}, new String[] {"status", pid},
+                new String[] {"dump", pid, dir.resolve("d.jfr").toString()})) {
+                Exited done = cli(command);
+                assertEquals(0, done.exitCode(), command[0] + ": " + done.stderr());
+            }
+            for (int look = 0; look < 3; look++) {
+                TimeUnit.MILLISECONDS.sleep(500);
+                assertEquals(Set.of(), tcpAndUdpRows(target.pid()), "attached, recording, sampling, look " + look);
+            }
+            Exited connections = cli("connections", pid);
+            assertEquals(0, connections.exitCode(), connections.stderr());
+            List<String> listening = tcpAndUdpRows(target.pid()).stream().filter(r -> r.split("\\s+")[4].equals("0A"))
+                    .collect(Collectors.toList());
+            System.out.printf("listeners after connections, JDK %d: %s%n", ChildJvm.featureVersion(), listening);
+            assertEquals(1, listening.size(), "the JDK's local JMX connector, and nothing else: " + listening);
+        }
+    }
+
+    /** A recording's file is rw------- whatever the JVM's umask: at exit, after a duration, over an older file. */
+    @Test
+    void theRecordingIsOwnerOnlyWhateverTheUmask() throws Exception {
+        Path older = Files.writeString(dir.resolve("older.jfr"), "an older file, rw-rw-rw-");
+        Files.setPosixFilePermissions(older, PosixFilePermissions.fromString("rw-rw-rw-"));
+        for (String options : List.of("record=" + dir.resolve("exit.jfr"), "record=" + older,
+                "record=" + dir.resolve("duration.jfr") + ",duration=1s")) {
+            Exited run = ChildJvm.java().umask("000").agent(options).main(QuietApp.class, "one", "2500").run(WAIT);
+            assertEquals(0, run.exitCode(), run.stderr());
+            Path jfr = Path.of(options.substring("record=".length()).split(",")[0]);
+            System.out.printf("recording, umask 000, JDK %d: %s %s (%d bytes)%n", ChildJvm.featureVersion(),
+                    mode(jfr), jfr.getFileName(), Files.size(jfr));
+            assertEquals("rw-------", mode(jfr), options);
+            assertTrue(isRecording(jfr), options);
+        }
+    }
+
+    /**
+     * Attached under umask 000: the {@code --record} file, and each {@code dump} (to a new file and over an
+     * older one), are rw-------. JFR's repository keeps JFR's own modes (printed, not ours to set).
+     */
+    @Test
+    void anAttachedRecordingAndItsDumpsAreOwnerOnly() throws Exception {
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        Path recording = dir.resolve("attached.jfr");
+        Path fresh = dir.resolve("fresh.jfr");
+        Path older = Files.writeString(dir.resolve("older.jfr"), "an older file, rw-rw-rw-");
+        Files.setPosixFilePermissions(older, PosixFilePermissions.fromString("rw-rw-rw-"));
+        try (Running target = quietTarget(ChildJvm.java().umask("000").jvmArgs("-Djava.io.tmpdir=" + tmp))) {
+            String pid = String.valueOf(target.pid());
+            Exited attach = cli("attach", pid, "--record", recording.toString());
+            assertEquals(0, attach.exitCode(), attach.stderr());
+            for (Path dump : List.of(fresh, older)) {
+                Exited done = cli("dump", pid, dump.toString());
+                assertEquals(0, done.exitCode(), done.stderr());
+                assertEquals("", done.stderr());
+                assertEquals("rw-------", mode(dump), dump.toString());
+                assertTrue(isRecording(dump), dump.toString());
+            }
+            try (Stream<Path> files = Files.walk(tmp)) {
+                System.out.printf("JFR's repository under umask 000, JDK %d: %s%n", ChildJvm.featureVersion(),
+                        files.filter(f -> !f.equals(tmp)).map(f -> mode(f) + " " + tmp.relativize(f))
+                                .collect(Collectors.joining(", ")));
+            }
+            Exited stop = cli("stop", pid);
+            assertEquals(0, stop.exitCode(), stop.stderr());
+            assertEquals("rw-------", mode(recording));
+            assertTrue(isRecording(recording));
+        }
+    }
+
     @Test
     void theAgentWritesOnlyTheRecordingItWasToldTo() throws Exception {
         Path work = Files.createDirectories(dir.resolve("work"));
@@ -107,6 +188,55 @@ class SecurityIT {
         assertEquals(List.of(), tree(work));
         assertEquals(List.of(), tree(tmp));
         assertEquals(List.of(), tree(home));
+    }
+
+    /** {@link QuietApp} idle, ready to be attached to (JDK 21+: without the JEP 451 warning). */
+    private static Running quietTarget(ChildJvm jvm) throws IOException, InterruptedException {
+        if (ChildJvm.featureVersion() >= 21) {
+            jvm.jvmArgs("-XX:+EnableDynamicAgentLoading");
+        }
+        Running target = jvm.main(QuietApp.class, "idle", "600000").start();
+        try {
+            assertEquals("ready", target.nextLine("", WAIT), "the target started");
+        } catch (AssertionError | RuntimeException e) {
+            target.close();
+            throw e;
+        }
+        return target;
+    }
+
+    /** The attach command line. */
+    private static Exited cli(String... args) throws IOException, InterruptedException {
+        return ChildJvm.java().jar(Artifacts.agentJar(), args).run(WAIT);
+    }
+
+    /** The rows of the process's own TCP and UDP sockets, from its {@code /proc/<pid>/net} tables. */
+    static Set<String> tcpAndUdpRows(long pid) throws IOException {
+        Set<Long> inodes = socketInodes(pid);
+        Set<String> rows = new TreeSet<>();
+        for (String table : List.of("tcp", "tcp6", "udp", "udp6")) {
+            for (String row : rowsOf(pid, table, inodes)) {
+                rows.add(table + ": " + row);
+            }
+        }
+        return rows;
+    }
+
+    static String mode(Path file) {
+        try {
+            return PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Starts with JFR's magic bytes {@code FLR\0}. */
+    static boolean isRecording(Path file) throws IOException {
+        byte[] head = new byte[4];
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(head, 0, 4) == 4 && new String(head, java.nio.charset.StandardCharsets.ISO_8859_1)
+                    .equals("FLR\0");
+        }
     }
 
     /** Inodes of the process's sockets, from the {@code socket:[inode]} links in {@code /proc/<pid>/fd}. */

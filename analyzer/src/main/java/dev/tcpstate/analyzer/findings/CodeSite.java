@@ -11,6 +11,7 @@ import dev.tcpstate.analyzer.load.StateChange;
 import dev.tcpstate.analyzer.timeline.Connection;
 import dev.tcpstate.analyzer.timeline.Timeline;
 import dev.tcpstate.contract.Library;
+import dev.tcpstate.contract.SocketKind;
 import dev.tcpstate.contract.Source;
 
 /**
@@ -29,10 +30,14 @@ import dev.tcpstate.contract.Source;
  * @param library the library entered through, or that did the work; {@code null} for the JDK's own API
  * @param entry the library's frame the application called (its public entry); {@code null} when none
  * @param libraryThread the thread on which the library did it, when that was not {@code thread}; else empty
+ * @param beforeRecording no stack can exist: the connection was found in the kernel's table, opened
+ *     before the recording began (or by native code)
  */
 public record CodeSite(Frame frame, List<Frame> below, String thread, boolean applicationFrame, Library library,
-        Frame entry, String libraryThread) {
-    public static final CodeSite UNKNOWN = new CodeSite(null, List.of(), "", false, null, null, "");
+        Frame entry, String libraryThread, boolean beforeRecording) {
+    public static final CodeSite UNKNOWN = new CodeSite(null, List.of(), "", false, null, null, "", false);
+    /** The site of a connection found in the kernel's table: opened before the recording began. */
+    public static final CodeSite BEFORE_RECORDING = new CodeSite(null, List.of(), "", false, null, null, "", true);
 
     public CodeSite {
         below = List.copyOf(below);
@@ -44,7 +49,7 @@ public record CodeSite(Frame frame, List<Frame> below, String thread, boolean ap
      */
     public static CodeSite of(Timeline timeline, Connection c, StateChange event, Attribution attribution) {
         if (event == null) {
-            return UNKNOWN;
+            return SocketKind.KERNEL.recorded().equals(c.socketKind()) ? BEFORE_RECORDING : UNKNOWN;
         }
         CodeSite own = of(event.stack(), event.thread(), attribution);
         if (own.applicationFrame() || event.source() != Source.API) {
@@ -57,7 +62,7 @@ public record CodeSite(Frame frame, List<Frame> below, String thread, boolean ap
             if (openedBy.applicationFrame()) {
                 return new CodeSite(openedBy.frame(), openedBy.below(), openedBy.thread(), true,
                         openedBy.library() != null ? openedBy.library() : own.library(), openedBy.entry(),
-                        event.thread());
+                        event.thread(), false);
             }
         }
         // the connection was opened on a library's thread too: the application's call that asked for it
@@ -72,7 +77,8 @@ public record CodeSite(Frame frame, List<Frame> below, String thread, boolean ap
             return own;
         }
         Frame entry = asked.entry() != null ? asked.entry() : new Frame(call.entry(), "", -1);
-        return new CodeSite(asked.frame(), asked.below(), call.thread(), true, call.library(), entry, event.thread());
+        return new CodeSite(asked.frame(), asked.below(), call.thread(), true, call.library(), entry, event.thread(),
+                false);
     }
 
     public static CodeSite of(CallStack stack, String thread) {
@@ -92,11 +98,12 @@ public record CodeSite(Frame frame, List<Frame> below, String thread, boolean ap
                         entered = inner;
                     }
                 }
-                return new CodeSite(frames.get(i), frames.subList(i + 1, frames.size()), thread, true, entered, entry, "");
+                return new CodeSite(frames.get(i), frames.subList(i + 1, frames.size()), thread, true, entered, entry, "",
+                        false);
             }
         }
         if (frames.isEmpty()) {
-            return new CodeSite(null, List.of(), thread, false, null, null, "");
+            return new CodeSite(null, List.of(), thread, false, null, null, "", false);
         }
         // No application frame: name the library that did it by its outermost frame of the block
         // nearest the socket call, rather than the thread's launcher (Thread.run says nothing).
@@ -109,7 +116,7 @@ public record CodeSite(Frame frame, List<Frame> below, String thread, boolean ap
             }
         }
         if (first < 0) {
-            return new CodeSite(frames.get(frames.size() - 1), List.of(), thread, false, null, null, "");
+            return new CodeSite(frames.get(frames.size() - 1), List.of(), thread, false, null, null, "", false);
         }
         Library library = attribution.libraryOf(frames.get(first));
         int last = first;
@@ -117,7 +124,7 @@ public record CodeSite(Frame frame, List<Frame> below, String thread, boolean ap
             last++;
         }
         return new CodeSite(frames.get(last), frames.subList(last + 1, frames.size()), thread, false, library, null,
-                "");
+                "", false);
     }
 
     private static Set<Library> librariesIn(CallStack stack, Attribution attribution) {
@@ -141,7 +148,9 @@ public record CodeSite(Frame frame, List<Frame> below, String thread, boolean ap
      */
     public String label() {
         if (frame == null) {
-            return "an unknown site (its event is not in the recording)";
+            return beforeRecording ? "an unknown site (opened before the recording began: found in the kernel's table, "
+                    + "no stack exists)"
+                    : "an unknown site (its event is not in the recording)";
         }
         if (!applicationFrame) {
             return library == null ? frame.toString() : library.displayName() + " internals (" + frame + ")";

@@ -9,6 +9,7 @@ import dev.tcpstate.analyzer.load.StateChange;
 import dev.tcpstate.analyzer.timeline.Connection;
 import dev.tcpstate.analyzer.timeline.Span;
 import dev.tcpstate.analyzer.timeline.Timeline;
+import dev.tcpstate.contract.AgeBasis;
 import dev.tcpstate.contract.Durations;
 
 /**
@@ -24,6 +25,26 @@ abstract class StateLinger extends AbstractFindingRule {
             int confirmed) {
         int count() {
             return members.size();
+        }
+
+        /** The longest stay is a lower bound: its state began before anything counted it. */
+        boolean longestAtLeast() {
+            return members.stream().filter(m -> m.nanos() == longest).anyMatch(AffectedConnection::atLeast);
+        }
+
+        /**
+         * Which stays began before the agent saw them (connections found already in the state, as after an
+         * attach), and how their age is known: empty when none did.
+         */
+        String begunBefore() {
+            long before = members.stream().filter(m -> m.begunBefore() != null).count();
+            if (before == 0) {
+                return "";
+            }
+            boolean kernelAged = members.stream()
+                    .allMatch(m -> m.begunBefore() == null || m.begunBefore() == AgeBasis.KERNEL_LAST_ACK_RECEIVED);
+            return (count() == 1 ? "" : before == count() ? "all " : before + " ") + "in " + members.get(0).state()
+                    + " before the recording began" + (kernelAged ? ", by the kernel's count" : "") + "; ";
         }
 
         /** {@code all} when the kernel confirmed every one, {@code none} when it confirmed none. */
@@ -96,8 +117,9 @@ abstract class StateLinger extends AbstractFindingRule {
     private Finding finding(Stays s, Thresholds thresholds) {
         int n = s.count();
         String summary = Groups.plural(n, "connection", "connections") + " to " + s.peer() + " " + stayed() + " "
-                + (n == 1 ? "for " : "for up to ") + Durations.format(s.longest()) + " (" + details(s) + "), "
-                + siteRole + " at " + s.site().label();
+                + (s.longestAtLeast() ? "for at least " + Durations.format(s.longest()) + (n == 1 ? "" : ", the longest")
+                        : (n == 1 ? "for " : "for up to ") + Durations.format(s.longest()))
+                + " (" + s.begunBefore() + details(s) + "), " + siteRole + " at " + s.site().label();
         return new Finding(type(), Severity.WARNING, summary, s.peer(), siteRole, s.site(), n, s.members(),
                 measures(s), explanation(s) + " Threshold: " + thresholds.display(threshold) + ".", advice(s));
     }

@@ -126,6 +126,10 @@ public final class TimeWaitAccumulation extends AbstractFindingRule {
         return -1;
     }
 
+    private static long closedAt(Stay s) {
+        return s.close() != null ? s.close().time() : s.start();
+    }
+
     private static int ephemeralPorts(Timeline timeline) {
         for (StateSummarySample s : timeline.events().summaries()) {
             if (s.ephemeralPorts() > 0) {
@@ -138,8 +142,10 @@ public final class TimeWaitAccumulation extends AbstractFindingRule {
     private Finding finding(Groups.Group<Stay> g, int peak, int ports, Thresholds thresholds) {
         List<Stay> stays = g.members;
         int n = stays.size();
-        long first = stays.stream().mapToLong(Stay::start).min().orElse(0);
-        long last = stays.stream().mapToLong(Stay::start).max().orElse(0);
+        // closes per second from the closes themselves: a TIME_WAIT the kernel view saw starts at its sample
+        // (a sample at the recording's end can see a thousand at one instant)
+        long first = stays.stream().mapToLong(TimeWaitAccumulation::closedAt).min().orElse(0);
+        long last = stays.stream().mapToLong(TimeWaitAccumulation::closedAt).max().orElse(0);
         double seconds = (last - first) / 1e9;
         double rate = n > 1 && seconds > 0 ? (n - 1) / seconds : n;
         int kernel = (int) stays.stream().filter(Stay::kernelObserved).count();

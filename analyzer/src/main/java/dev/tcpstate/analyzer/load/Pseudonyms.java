@@ -16,6 +16,14 @@ import java.util.regex.Pattern;
  * and a pseudonym says nothing about the address it stands for: no hash that a dictionary of
  * addresses could reverse. The kind stays visible on purpose: whether a peer was this host, the
  * wildcard of a listener, or another machine explains a finding without naming anyone.
+ *
+ * <p>Thread names are redacted too (a server may name its threads after a customer or a peer):
+ * each name gets {@code thread-name-1}, {@code thread-name-2}... in the same way, except the names of
+ * fixed shape that the JDK and the usual libraries give their threads, made of fixed words and
+ * counters only ({@link #READABLE_THREAD}: {@code main}, {@code pool-1-thread-2}, {@code Attach
+ * Listener}, {@code OkHttp TaskRunner}, {@code nioEventLoopGroup-2-1}...), which stay readable: they
+ * say which library did the work and can name no one. A name outside that list, however harmless,
+ * is replaced.
  */
 final class Pseudonyms {
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
@@ -29,25 +37,37 @@ final class Pseudonyms {
         }
     }
 
+    /** Thread names of the JDK and of common libraries, made of fixed words and counters only. */
+    static final Pattern READABLE_THREAD = Pattern.compile(String.join("|",
+            "main", "Thread-\\d+", "pool-\\d+-thread-\\d+", "ForkJoinPool(\\.commonPool|-\\d+)-worker-\\d+",
+            "Attach Listener", "Signal Dispatcher", "Reference Handler", "Finalizer", "Common-Cleaner",
+            "process reaper", "DestroyJavaVM", "RMI TCP Accept-\\d+", "RMI Scheduler\\(\\d+\\)", "RMI Reaper",
+            "JMX server connection timeout \\d+", "HttpClient-\\d+-SelectorManager", "HttpClient-\\d+-Worker-\\d+",
+            "OkHttp TaskRunner", "OkHttp ConnectionPool", "Okio Watchdog",
+            "(nio|epoll|kqueue|ioUring|multiThreadIo)EventLoopGroup-\\d+-\\d+", "reactor-http-(nio|epoll|io_uring)-\\d+",
+            "qtp\\d+-\\d+", "tcpstate-[a-z-]+"));
+
     private final Map<String, String> byAddress = new HashMap<>();
+    private final Map<String, String> byThread = new HashMap<>();
     private final Map<Kind, Integer> counts = new EnumMap<>(Kind.class);
 
     private Pseudonyms() {
     }
 
-    /** {@code events} with every address replaced; the rest (ports, stacks, thread names) as recorded. */
+    /** {@code events} with every address and thread name replaced; the rest (ports, stacks) as recorded. */
     static TcpEvents redact(TcpEvents events) {
         Pseudonyms p = new Pseudonyms();
         List<StateChange> changes = new ArrayList<>();
         for (StateChange c : events.stateChanges()) {
             changes.add(new StateChange(c.jvm(), c.time(), c.connectionId(), c.from(), c.to(), c.source(), c.trigger(),
                     c.stimulus(), c.abortCause(), p.of(c.local()), p.of(c.remote()), c.socketKind(), c.role(),
-                    c.previousStateNanos(), c.kernelTimerMillis(), c.thread(), c.stack()));
+                    c.previousStateNanos(), c.kernelTimerMillis(), c.stateAgeMillis(), c.stateAgeBasis(),
+                    p.thread(c.thread()), c.stack()));
         }
         List<Anomaly> anomalies = new ArrayList<>();
         for (Anomaly a : events.anomalies()) {
             anomalies.add(new Anomaly(a.jvm(), a.time(), a.connectionId(), a.state(), a.stimulus(), a.trigger(),
-                    p.of(a.local()), p.of(a.remote()), a.thread(), a.stack()));
+                    p.of(a.local()), p.of(a.remote()), p.thread(a.thread()), a.stack()));
         }
         List<LingeringSample> lingering = new ArrayList<>();
         for (LingeringSample s : events.lingering()) {
@@ -57,7 +77,7 @@ final class Pseudonyms {
         List<LibraryCall> calls = new ArrayList<>();
         for (LibraryCall c : events.libraryCalls()) {
             calls.add(new LibraryCall(c.jvm(), c.time(), c.library(), c.entry(),
-                    c.host().isEmpty() ? c.host() : p.pseudonym(c.host()), c.port(), c.thread(), c.stack()));
+                    c.host().isEmpty() ? c.host() : p.pseudonym(c.host()), c.port(), p.thread(c.thread()), c.stack()));
         }
         return new TcpEvents(changes, anomalies, lingering, events.summaries(), calls, events.spans(),
                 events.typesSeen());
@@ -65,6 +85,14 @@ final class Pseudonyms {
 
     private Endpoint of(Endpoint e) {
         return e.address().isEmpty() ? e : new Endpoint(pseudonym(e.address()), e.port());
+    }
+
+    /** A thread's name: kept when of a {@link #READABLE_THREAD} shape (or empty: a virtual thread's), else numbered. */
+    private String thread(String name) {
+        if (name.isEmpty() || READABLE_THREAD.matcher(name).matches()) {
+            return name;
+        }
+        return byThread.computeIfAbsent(name, n -> "thread-name-" + (byThread.size() + 1));
     }
 
     private String pseudonym(String address) {

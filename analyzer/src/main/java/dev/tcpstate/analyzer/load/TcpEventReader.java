@@ -1,6 +1,7 @@
 package dev.tcpstate.analyzer.load;
 
 import dev.tcpstate.contract.AbortCause;
+import dev.tcpstate.contract.AgeBasis;
 import dev.tcpstate.contract.EventNames;
 import dev.tcpstate.contract.Library;
 import dev.tcpstate.contract.Role;
@@ -83,6 +84,8 @@ public final class TcpEventReader {
                             Role.parse(f.string(item, "role")),
                             f.nanos(item, "previousStateDuration"),
                             f.timespan(item, "kernelTimer", UnitLookup.MILLISECOND, UnitLookup.MILLISECOND, -1),
+                            f.timespan(item, "stateAge", UnitLookup.MILLISECOND, UnitLookup.MILLISECOND, -1),
+                            AgeBasis.parse(f.string(item, "stateAgeBasis")),
                             threadName(thread, item),
                             stack(stack, item)));
                     case EventNames.ANOMALY -> anomalies.add(new Anomaly(jvm, time,

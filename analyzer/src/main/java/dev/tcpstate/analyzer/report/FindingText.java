@@ -6,7 +6,6 @@ import java.util.List;
 import dev.tcpstate.analyzer.findings.AffectedConnection;
 import dev.tcpstate.analyzer.findings.Finding;
 import dev.tcpstate.analyzer.findings.Measure;
-import dev.tcpstate.analyzer.load.Frame;
 import dev.tcpstate.contract.Durations;
 import dev.tcpstate.contract.Source;
 
@@ -21,11 +20,12 @@ final class FindingText {
     /** The details under a finding's heading, each line indented by {@code indent}. */
     static List<String> details(Finding f, String indent) {
         List<String> lines = new ArrayList<>();
-        lines.add(indent + f.siteRole() + " at " + f.site().describe());
+        lines.add(indent + f.siteRole() + " at " + ReadableFrames.in(f.site().describe(), f.site()));
+        List<String> callers = ReadableFrames.callers(f.site().below());
         int shown = 0;
-        for (Frame frame : f.site().below()) {
+        for (String frame : callers) {
             if (shown++ == STACK_LINES) {
-                lines.add(indent + "      ... " + (f.site().below().size() - STACK_LINES) + " more frames");
+                lines.add(indent + "      ... " + (callers.size() - STACK_LINES) + " more frames");
                 break;
             }
             lines.add(indent + "      at " + frame);
@@ -53,7 +53,10 @@ final class FindingText {
         StringBuilder b = new StringBuilder();
         b.append('#').append(c.connectionId()).append(' ').append(c.local()).append(" -> ").append(c.remote());
         if (c.nanos() > 0) {
-            b.append("  ").append(c.state()).append(' ').append(Durations.format(c.nanos()));
+            b.append("  ").append(c.state()).append(c.atLeast() ? " at least " : " ").append(Durations.format(c.nanos()));
+            if (c.begunBefore() != null) {
+                b.append(" (before the recording began").append(c.atLeast() ? "" : ", by the kernel's count").append(')');
+            }
         } else {
             b.append("  from ").append(c.state());
         }

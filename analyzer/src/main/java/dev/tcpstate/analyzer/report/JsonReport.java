@@ -106,6 +106,8 @@ final class JsonReport {
             cn.put("state", c.state() == null ? "" : c.state().name());
             cn.put("start", Report.instant(c.start()));
             cn.put("durationNanos", c.nanos());
+            cn.put("durationAtLeast", c.atLeast());
+            cn.put("begunBefore", c.begunBefore() == null ? "" : c.begunBefore().name());
             cn.put("stillOpen", c.stillOpen());
             cn.put("kernelConfirmed", c.kernelConfirmed());
             cn.put("source", c.source().name());
@@ -119,6 +121,7 @@ final class JsonReport {
         ObjectNode s = MAPPER.createObjectNode();
         s.put("role", role);
         s.put("known", site.isKnown());
+        s.put("beforeRecording", site.beforeRecording());
         s.put("frame", site.isKnown() ? site.frame().toString() : "");
         s.put("applicationFrame", site.applicationFrame());
         s.put("thread", site.thread());

@@ -63,12 +63,14 @@ final class TextReport {
                     .append(findings.size() - warnings).append(" INFO)\n");
             int i = 1;
             for (Finding f : findings) {
-                b.append(String.format("  [%d] %-7s %-22s %s%n", i++, f.severity(), f.type(), f.summary()));
+                b.append(String.format("  [%d] %-7s %-22s %s%n", i++, f.severity(), f.type(),
+                        ReadableFrames.in(f.summary(), f.site())));
             }
             b.append("\nDetails\n");
             i = 1;
             for (Finding f : findings) {
-                b.append(String.format("%n[%d] %s %s: %s%n", i++, f.severity(), f.type(), f.summary()));
+                b.append(String.format("%n[%d] %s %s: %s%n", i++, f.severity(), f.type(),
+                        ReadableFrames.in(f.summary(), f.site())));
                 for (String line : FindingText.details(f, "    ")) {
                     b.append(line).append('\n');
                 }

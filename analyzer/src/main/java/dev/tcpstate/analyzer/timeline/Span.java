@@ -1,5 +1,6 @@
 package dev.tcpstate.analyzer.timeline;
 
+import dev.tcpstate.contract.AgeBasis;
 import dev.tcpstate.contract.Source;
 import dev.tcpstate.contract.TcpState;
 
@@ -11,6 +12,8 @@ import dev.tcpstate.contract.TcpState;
  * @param source the view that saw the connection enter the state
  * @param enteredBy the trigger that moved it here, as recorded
  * @param kernelSeen the kernel's table showed the connection in this state (entering it, or re-stated)
+ * @param begunBefore for a state the connection was discovered in (it began before the agent saw it): how
+ *     {@code start} is known; {@code null} when the recording shows the state being entered
  */
 public record Span(
         TcpState state,
@@ -19,7 +22,8 @@ public record Span(
         boolean openAtEnd,
         Source source,
         String enteredBy,
-        boolean kernelSeen) {
+        boolean kernelSeen,
+        AgeBasis begunBefore) {
 
     public long nanos() {
         return Math.max(0, end - start);

@@ -10,6 +10,7 @@ import dev.tcpstate.analyzer.load.LingeringSample;
 import dev.tcpstate.analyzer.load.RecordingSpan;
 import dev.tcpstate.analyzer.load.StateChange;
 import dev.tcpstate.analyzer.load.TcpEvents;
+import dev.tcpstate.contract.AgeBasis;
 import dev.tcpstate.contract.Role;
 import dev.tcpstate.contract.Source;
 import dev.tcpstate.contract.TcpState;
@@ -102,6 +103,7 @@ final class TimelineBuilder {
         Source source;
         String enteredBy;
         boolean kernelSeen;
+        AgeBasis begunBefore;
         long firstSeen = Long.MAX_VALUE;
         long lastTime = Long.MIN_VALUE;
         long lastChange = Long.MIN_VALUE;
@@ -114,13 +116,18 @@ final class TimelineBuilder {
                     && c.previousStateNanos() > 0) {
                 // the state it was in before its first event (SYN_RECEIVED before accept, or a state whose event rotated out)
                 spans.add(new Span(c.from(), c.time() - c.previousStateNanos(), c.time(), false, Source.UNKNOWN,
-                        "before its first event", false));
+                        "before its first event", false, null));
                 firstSeen = Math.min(firstSeen, c.time() - c.previousStateNanos());
             }
             firstSeen = Math.min(firstSeen, c.time());
             leave(c.time());
-            if (c.to() != null && c.to() != TcpState.CLOSED) {
-                enter(c.to(), c.time(), c.source(), c.trigger(), c.source() == Source.KERNEL);
+            if (c.to() != null && c.to() != TcpState.CLOSED && c.discovery()) {
+                long entered = c.time() - c.stateAgeNanosAtDiscovery();
+                firstSeen = Math.min(firstSeen, entered);
+                enter(c.to(), entered, c.source(), c.trigger(), true, c.ageBasisAtDiscovery());
+                closedAt = -1;
+            } else if (c.to() != null && c.to() != TcpState.CLOSED) {
+                enter(c.to(), c.time(), c.source(), c.trigger(), c.source() == Source.KERNEL, null);
                 closedAt = -1;
             } else if (c.to() == TcpState.CLOSED) {
                 closedAt = c.time();
@@ -142,14 +149,16 @@ final class TimelineBuilder {
             if (entered > lastChange && !(closedAt >= 0 && entered <= closedAt)) {
                 firstSeen = Math.min(firstSeen, entered);
                 leave(Math.max(entered, state == null ? entered : since));
-                enter(s.state(), entered, s.source(), "re-stated by LingeringConnection", s.source() == Source.KERNEL);
+                enter(s.state(), entered, s.source(), "re-stated by LingeringConnection", s.source() == Source.KERNEL,
+                        null);
                 closedAt = -1;
                 lastChange = entered;
             }
         }
 
-        private void enter(TcpState to, long time, Source src, String trigger, boolean kernel) {
+        private void enter(TcpState to, long time, Source src, String trigger, boolean kernel, AgeBasis basis) {
             state = to;
+            begunBefore = basis;
             since = time;
             source = src;
             enteredBy = trigger;
@@ -158,14 +167,16 @@ final class TimelineBuilder {
 
         private void leave(long time) {
             if (state != null) {
-                spans.add(new Span(state, since, Math.max(since, time), false, source, enteredBy, kernelSeen));
+                spans.add(new Span(state, since, Math.max(since, time), false, source, enteredBy, kernelSeen,
+                        begunBefore));
                 state = null;
             }
         }
 
         void finish(long recordingEnd) {
             if (state != null) {
-                spans.add(new Span(state, since, Math.max(since, recordingEnd), true, source, enteredBy, kernelSeen));
+                spans.add(new Span(state, since, Math.max(since, recordingEnd), true, source, enteredBy, kernelSeen,
+                        begunBefore));
                 state = null;
             }
             if (firstSeen == Long.MAX_VALUE) {

@@ -29,6 +29,7 @@ import dev.tcpstate.analyzer.fixture.Scenarios;
 import dev.tcpstate.analyzer.report.Report;
 import dev.tcpstate.analyzer.timeline.Timeline;
 import dev.tcpstate.contract.AbortCause;
+import dev.tcpstate.contract.AgeBasis;
 import dev.tcpstate.contract.Durations;
 
 class FindingsTest {
@@ -85,12 +86,78 @@ class FindingsTest {
     }
 
     @Test
+    void connectionsFoundInCloseWaitWithTheKernelsAgeAreAFindingAtOnce() {
+        Changes c = new Changes().endAt(100.5);
+        for (int i = 0; i < 5; i++) {
+            c.client(i, 50000 + i, "10.0.0.9", 443).discovered(100, CLOSE_WAIT, 10_000 + i, AgeBasis.KERNEL_LAST_ACK_RECEIVED);
+        }
+        List<Finding> findings = of(c, CloseWaitLinger.TYPE);
+        assertEquals(1, findings.size(), "0.5 s after the attach, 10 s in CLOSE_WAIT by the kernel's count");
+        Finding f = findings.get(0);
+        assertEquals(5, f.count());
+        assertEquals(10_504_000_000L, (long) f.measure(CloseWaitLinger.LONGEST).orElseThrow().value());
+        assertTrue(f.summary().startsWith("5 connections to 10.0.0.9:443 held in CLOSE_WAIT for up to 10.5 s (all in "
+                + "CLOSE_WAIT before the recording began, by the kernel's count; all still open at the end; confirmed by "
+                + "the kernel)"), f.summary());
+        AffectedConnection first = f.connections().stream().filter(a -> a.connectionId() == 0).findFirst().orElseThrow();
+        assertEquals(Changes.at(90), first.start(), "it entered CLOSE_WAIT 10 s before it was found");
+        assertEquals(AgeBasis.KERNEL_LAST_ACK_RECEIVED, first.begunBefore());
+        assertFalse(first.atLeast(), "the kernel's count: reported as the age");
+        assertTrue(f.site().beforeRecording());
+        assertTrue(f.summary().endsWith("opened at an unknown site (opened before the recording began: found in the "
+                + "kernel's table, no stack exists)"), f.summary());
+    }
+
+    @Test
+    void aConnectionFoundInCloseWaitWithoutAnAgeCountsFromItsDiscoveryAsALowerBound() {
+        Changes early = new Changes().endAt(14);
+        early.client(1, 50001, "10.0.0.9", 443).discovered(10, CLOSE_WAIT, 0, AgeBasis.FIRST_SAMPLE);
+        assertTrue(of(early, CloseWaitLinger.TYPE).isEmpty(), "4 s known, below the 5 s threshold");
+
+        Changes later = new Changes().endAt(16.5);
+        later.client(1, 50001, "10.0.0.9", 443).discovered(10, CLOSE_WAIT, 0, AgeBasis.FIRST_SAMPLE);
+        later.client(2, 50002, "10.0.0.9", 443).discovered(10, CLOSE_WAIT, -1, null); // an older agent's recording
+        Finding f = of(later, CloseWaitLinger.TYPE).get(0);
+        assertTrue(f.summary().startsWith("2 connections to 10.0.0.9:443 held in CLOSE_WAIT for at least 6.50 s, the "
+                + "longest (all in CLOSE_WAIT before the recording began; all still open"), f.summary());
+        assertTrue(f.connections().stream().allMatch(AffectedConnection::atLeast), f.connections().toString());
+        assertEquals(Changes.at(10), f.connections().get(0).start());
+
+        Changes one = new Changes().endAt(16.5);
+        one.client(1, 50001, "10.0.0.9", 443).discovered(10, CLOSE_WAIT, 0, AgeBasis.FIRST_SAMPLE);
+        assertTrue(of(one, CloseWaitLinger.TYPE).get(0).summary().startsWith(
+                "1 connection to 10.0.0.9:443 held in CLOSE_WAIT for at least 6.50 s (in CLOSE_WAIT before the "
+                        + "recording began; all still open"), of(one, CloseWaitLinger.TYPE).get(0).summary());
+    }
+
+    @Test
+    void aConnectionSeenEnteringCloseWaitAfterADiscoveredOneIsNoLowerBound() {
+        Changes c = new Changes().endAt(100);
+        c.client(1, 50001, "10.0.0.9", 443).discovered(10, ESTABLISHED, 0, AgeBasis.FIRST_SAMPLE)
+                .go(20, ESTABLISHED, CLOSE_WAIT, KERNEL, "RCV_FIN");
+        Finding f = of(c, CloseWaitLinger.TYPE).get(0);
+        assertEquals(null, f.connections().get(0).begunBefore());
+        assertTrue(f.summary().contains("held in CLOSE_WAIT for 1 min 20 s (all still open"), f.summary());
+    }
+
+    @Test
+    void aConnectionFoundInFinWait2WithTheKernelsAgeIsAFindingAtOnce() {
+        Changes c = new Changes().endAt(101);
+        c.client(1, 50001, "10.0.0.9", 443).discovered(100, FIN_WAIT_2, 30_000, AgeBasis.KERNEL_LAST_ACK_RECEIVED);
+        Finding f = of(c, FinWait2Linger.TYPE).get(0);
+        assertEquals(31_000_000_000L, f.connections().get(0).nanos());
+        assertTrue(f.summary().contains("for 31.0 s (in FIN_WAIT_2 before the recording began, by the kernel's count;"),
+                f.summary());
+    }
+
+    @Test
     void anUnknownOpeningSiteIsSaidSo() {
         Changes c = new Changes().endAt(100);
         c.client(7, 50007, "10.0.0.9", 443).restated(95, CLOSE_WAIT, KERNEL, 80);
         Finding f = of(c, CloseWaitLinger.TYPE).get(0);
         assertFalse(f.site().isKnown());
-        assertTrue(f.summary().contains("unknown site"), f.summary());
+        assertFalse(f.site().beforeRecording(), "its opening event is missing, not impossible");
+        assertTrue(f.summary().endsWith("unknown site (its event is not in the recording)"), f.summary());
     }
 
     @Test
@@ -132,6 +199,21 @@ class FindingsTest {
         Finding f = of(c, TimeWaitAccumulation.TYPE, one).get(0);
         assertEquals(1, (long) f.measure(TimeWaitAccumulation.PEAK).orElseThrow().value());
         assertEquals(10, (long) f.measure(TimeWaitAccumulation.KERNEL_OBSERVED).orElseThrow().value());
+    }
+
+    @Test
+    void theCloseRateCountsTheClosesNotTheSampleThatSawTheirTimeWaits() {
+        // 100 closes at 10 per second, every TIME_WAIT first seen by one sample at the end (as at exit)
+        Changes c = new Changes().endAt(20);
+        for (int i = 0; i < 100; i++) {
+            double t = i / 10.0;
+            c.client(i, 40000 + i, "10.0.0.9", 8080).connect(t)
+                    .go(t + 0.01, ESTABLISHED, FIN_WAIT_1, API, "CLOSE")
+                    .go(19.9, FIN_WAIT_1, TIME_WAIT, KERNEL, "RCV_FIN_ACK_OF_FIN", "kernel: rcv FIN", 50_000);
+        }
+        Thresholds one = Thresholds.defaults().with(TimeWaitAccumulation.THRESHOLD, 1L);
+        Finding f = of(c, TimeWaitAccumulation.TYPE, one).get(0);
+        assertEquals(10.0, f.measure(TimeWaitAccumulation.RATE).orElseThrow().value(), 0.1);
     }
 
     @Test

@@ -27,8 +27,31 @@ public final class LoopbackScenarios {
         String scenario = args[0];
         int count = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         long hold = args.length > 2 ? Long.parseLong(args[2]) : 1500;
+        // -Dscenario.threadNames=<prefix>: the client and the server run on threads named "<prefix> client"
+        // and "<prefix> server" (RedactIT: names that carry a customer's id and host)
+        String names = System.getProperty("scenario.threadNames", "");
+        if (names.isEmpty()) {
+            run(scenario, count, hold, "loopback-server");
+            return;
+        }
+        Exception[] failed = new Exception[1];
+        Thread client = new Thread(() -> {
+            try {
+                run(scenario, count, hold, names + " server");
+            } catch (Exception e) {
+                failed[0] = e;
+            }
+        }, names + " client");
+        client.start();
+        client.join();
+        if (failed[0] != null) {
+            throw failed[0];
+        }
+    }
+
+    private static void run(String scenario, int count, long hold, String serverName) throws Exception {
         try (ServerSocket server = new ServerSocket(0, 512, InetAddress.getLoopbackAddress())) {
-            Thread serverThread = new Thread(() -> serve(server, scenario), "loopback-server");
+            Thread serverThread = new Thread(() -> serve(server, scenario), serverName);
             serverThread.setDaemon(true);
             serverThread.start();
             InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort());

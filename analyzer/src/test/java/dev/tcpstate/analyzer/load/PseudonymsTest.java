@@ -50,11 +50,39 @@ class PseudonymsTest {
                         change(7, "::1", 40002, "0:0:0:0:0:0:0:1", 8080)));
     }
 
+    private static StateChange onThread(long id, String thread) {
+        StateChange c = change(id, "10.0.0.5", 1, "10.0.0.6", 2);
+        return new StateChange(c.jvm(), c.time(), c.connectionId(), c.from(), c.to(), c.source(), c.trigger(),
+                c.stimulus(), c.abortCause(), c.local(), c.remote(), c.socketKind(), c.role(), c.previousStateNanos(),
+                c.kernelTimerMillis(), thread, c.stack());
+    }
+
     @Test
-    void threadNamesAndStacksAreKeptAsRecorded() {
-        TcpEvents events = new TcpEvents(List.of(change(1, "10.0.0.5", 1, "10.0.0.6", 2)), List.of(), List.of(),
-                List.of(), List.of(), List.of(), List.of());
-        StateChange c = Pseudonyms.redact(events).stateChanges().get(0);
-        assertEquals("worker 10.0.0.7", c.thread(), "thread names are not redacted (the README says so)");
+    void threadNamesGetOnePseudonymEachAndTheJdksAndLibrariesShapesStay() {
+        List<String> names = List.of("worker 10.0.0.7", "customer-4711", "worker 10.0.0.7", "main", "pool-1-thread-3",
+                "OkHttp TaskRunner", "nioEventLoopGroup-2-1", "RMI TCP Connection(2)-127.0.0.1", "", "mainly-customer-1");
+        List<StateChange> changes = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            changes.add(onThread(i, names.get(i)));
+        }
+        TcpEvents events = new TcpEvents(changes, List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+        List<String> shown = new ArrayList<>();
+        for (StateChange c : Pseudonyms.redact(events).stateChanges()) {
+            shown.add(c.thread());
+        }
+        assertEquals(List.of("thread-name-1", "thread-name-2", "thread-name-1", "main", "pool-1-thread-3",
+                "OkHttp TaskRunner", "nioEventLoopGroup-2-1", "thread-name-3", "", "thread-name-4"), shown);
+    }
+
+    @Test
+    void stacksAreKeptAsRecorded() {
+        CallStack stack = new CallStack(List.of(new Frame("com.example.Client", "fetch", 12)), false);
+        StateChange c = change(1, "10.0.0.5", 1, "10.0.0.6", 2);
+        StateChange withStack = new StateChange(c.jvm(), c.time(), c.connectionId(), c.from(), c.to(), c.source(),
+                c.trigger(), c.stimulus(), c.abortCause(), c.local(), c.remote(), c.socketKind(), c.role(),
+                c.previousStateNanos(), c.kernelTimerMillis(), c.thread(), stack);
+        TcpEvents events = new TcpEvents(List.of(withStack), List.of(), List.of(), List.of(), List.of(), List.of(),
+                List.of());
+        assertEquals(stack, Pseudonyms.redact(events).stateChanges().get(0).stack());
     }
 }

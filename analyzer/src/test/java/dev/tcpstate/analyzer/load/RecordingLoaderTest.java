@@ -64,6 +64,8 @@ class RecordingLoaderTest {
         StateChange timeWait = e.stateChanges().stream().filter(c -> c.to() == TcpState.TIME_WAIT).findFirst().orElseThrow();
         assertEquals(59_000L, timeWait.kernelTimerMillis(), "@Timespan(MILLISECONDS) read as milliseconds");
         assertEquals(-1L, connect.kernelTimerMillis());
+        assertEquals(-1L, connect.stateAgeMillis(), "a field this fixture (like an older agent) does not write");
+        assertEquals(null, connect.stateAgeBasis());
 
         LingeringSample s = e.lingering().get(1);
         assertEquals(3, s.connectionId());
