@@ -263,13 +263,29 @@ public final class ConnectionRegistry {
     public void collectUnreachable() {
         Connection c;
         while ((c = sockets.pollCollected()) != null) {
-            boolean leaked;
-            synchronized (c) {
-                leaked = !c.released;
-            }
-            if (leaked) {
-                apply(c, Stimulus.GARBAGE_COLLECTED, "garbage collected without close");
-            }
+            reportLeak(c);
+        }
+    }
+
+    /**
+     * Before a kernel sample's news of {@code c} is taken: a socket the GC found unreachable while the
+     * sample was read is reported as collected first. Its reference may not be enqueued yet while the
+     * JDK's cleaner has already closed the descriptor, and the sample would show the FIN that close
+     * sent as if the connection had been closed.
+     */
+    void collectIfUnreachable(Connection c) {
+        if (SocketTable.collected(c)) {
+            reportLeak(c);
+        }
+    }
+
+    private void reportLeak(Connection c) {
+        boolean leaked;
+        synchronized (c) {
+            leaked = !c.released;
+        }
+        if (leaked) {
+            apply(c, Stimulus.GARBAGE_COLLECTED, "garbage collected without close");
         }
     }
 }

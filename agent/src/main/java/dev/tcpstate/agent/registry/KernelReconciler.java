@@ -128,6 +128,7 @@ public final class KernelReconciler implements KernelRowSink {
             }
             return;
         }
+        registry.collectIfUnreachable(c);
         synchronized (c) {
             c.kernelGeneration = generation;
         }
@@ -180,6 +181,7 @@ public final class KernelReconciler implements KernelRowSink {
                         && (c.kernelSeen || c.released) && c.state != TcpState.CLOSED;
             }
             if (vanished) {
+                registry.collectIfUnreachable(c);
                 registry.observeVanished(c, sampleStartNanos);
             }
         }
