@@ -308,9 +308,7 @@ public final class SocketBridge {
         if (CONNECTING.get() == socket) {
             return; // the connect failed and closes its socket: connectEnd records the failure
         }
-        if (ClosePolicy.mayBePassive(c.state(), c.endOfStreamRead())) {
-            r.beforeClose(c); // the kernel may know the peer's FIN that Java never read
-        }
+        r.beforeClose(c); // the kernel may know of a peer's FIN that Java never read
         AbortCause cause = CLOSE_POLICY.onClose(c.state(), c.firstSeenNanos(), c.endOfStreamRead(), adapter(c),
                 socket);
         if (cause == null) {

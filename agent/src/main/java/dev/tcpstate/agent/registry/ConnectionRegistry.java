@@ -62,11 +62,11 @@ public final class ConnectionRegistry {
     }
 
     /**
-     * A close of this connection is about to run, and Java saw nothing of the peer's FIN (ESTABLISHED,
-     * no end of stream read; see {@code ClosePolicy.mayBePassive}): when the kernel view's reader can ask
-     * the kernel for this one socket (netlink), and the kernel holds it in CLOSE_WAIT, the peer's FIN
-     * has arrived and the close is a passive one: that FIN is recorded first. Never throws; one query
-     * (four system calls) per such close.
+     * A close of this connection is about to run. When Java saw nothing of the peer's FIN (ESTABLISHED,
+     * no end of stream read: {@code ClosePolicy.mayBePassive}), the kernel view's reader can ask the
+     * kernel for this one socket (netlink), and the kernel holds it in CLOSE_WAIT, the peer's FIN has
+     * arrived and the close is a passive one: that FIN is recorded first. Never throws; one query (two
+     * system calls) per such close, none otherwise.
      */
     public void beforeClose(Connection c) {
         KernelTable table = askedAtClose;

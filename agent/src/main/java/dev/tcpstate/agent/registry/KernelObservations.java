@@ -1,6 +1,7 @@
 package dev.tcpstate.agent.registry;
 
 import dev.tcpstate.agent.kernel.KernelTable;
+import dev.tcpstate.agent.state.ClosePolicy;
 import dev.tcpstate.agent.state.TransitionTable;
 import dev.tcpstate.contract.AgeBasis;
 import dev.tcpstate.contract.Role;
@@ -99,17 +100,18 @@ final class KernelObservations {
     }
 
     /**
-     * A close is about to run on a connection ESTABLISHED in our view: asks {@code table} for the
-     * kernel's state of this one socket; CLOSE_WAIT (the peer's FIN has arrived) is recorded, so that
-     * the close goes on from there. The query runs outside the connection's monitor (it is a system
-     * call); any failure leaves the connection as it was.
+     * A close is about to run: when it may be a passive one Java cannot tell
+     * ({@link ClosePolicy#mayBePassive}), asks {@code table} for the kernel's state of this one socket;
+     * CLOSE_WAIT (the peer's FIN has arrived) is recorded, so that the close goes on from there. The
+     * query runs outside the connection's monitor (it is a system call); any failure leaves the
+     * connection as it was.
      */
     void beforeClose(Connection c, KernelTable table) {
         try {
             Endpoint local;
             Endpoint remote;
             synchronized (c) {
-                if (c.state != TcpState.ESTABLISHED || c.endOfStreamRead) {
+                if (!ClosePolicy.mayBePassive(c.state, c.endOfStreamRead)) {
                     return;
                 }
                 local = c.local;
@@ -179,7 +181,8 @@ final class KernelObservations {
             Stimulus explained = vanished ? vanishing(from) : TransitionTable.explainKernelChange(from, observed);
             long now = System.nanoTime();
             if (trigger == null) {
-                trigger = explained != null ? "kernel: " + explained.description() : unexplained(c, observed, vanished, now);
+                trigger = explained != null ? "kernel: " + explained.description()
+                        : unexplained(c, observed, vanished, now);
             }
             transitions.emit(c, from, observed, explained, null, Source.KERNEL, trigger, now - c.stateSinceNanos,
                     timerMillis);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tcpstate.agent.kernel.KernelRow;
 import dev.tcpstate.agent.kernel.KernelTable;
-import dev.tcpstate.agent.state.ClosePolicy;
 import dev.tcpstate.contract.AbortCause;
 import dev.tcpstate.contract.Role;
 import dev.tcpstate.contract.SocketKind;
@@ -79,9 +78,7 @@ class CloseAfterThePeersFinTest {
 
     /** What the bridge does at a close that sends FIN. */
     private void close(Connection c) {
-        if (ClosePolicy.mayBePassive(c.state(), c.endOfStreamRead())) {
-            registry.beforeClose(c);
-        }
+        registry.beforeClose(c);
         registry.apply(c, Stimulus.CLOSE, "Socket.close");
     }
 
@@ -128,6 +125,16 @@ class CloseAfterThePeersFinTest {
         assertEquals(List.of("ESTABLISHED->CLOSE_WAIT API READ_EOF read EOF",
                 "CLOSE_WAIT->LAST_ACK API CLOSE Socket.close"), events);
         assertEquals(List.of(), asked, "Java saw the FIN itself: nothing to ask");
+    }
+
+    @Test
+    void aCloseAfterOurOwnFinDoesNotAskTheKernel() {
+        reconciler.readingFrom(kernelHolding(CLOSE_WAIT));
+        Connection c = established();
+        registry.apply(c, Stimulus.SHUTDOWN_OUTPUT, "Socket.shutdownOutput");
+        close(c);
+        assertEquals(List.of("ESTABLISHED->FIN_WAIT_1 API SHUTDOWN_OUTPUT Socket.shutdownOutput"), events);
+        assertEquals(List.of(), asked, "our FIN went first: the close only releases the descriptor");
     }
 
     @Test
