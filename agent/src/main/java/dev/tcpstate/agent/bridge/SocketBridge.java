@@ -308,6 +308,7 @@ public final class SocketBridge {
         if (CONNECTING.get() == socket) {
             return; // the connect failed and closes its socket: connectEnd records the failure
         }
+        r.beforeClose(c); // the kernel may know of a peer's FIN that Java never read
         AbortCause cause = CLOSE_POLICY.onClose(c.state(), c.firstSeenNanos(), c.endOfStreamRead(), adapter(c),
                 socket);
         if (cause == null) {

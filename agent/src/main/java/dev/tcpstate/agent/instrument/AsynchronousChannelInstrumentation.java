@@ -3,19 +3,28 @@ package dev.tcpstate.agent.instrument;
 import dev.tcpstate.agent.bridge.SocketBridge;
 import java.util.List;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.MemberSubstitution;
 
 /**
  * The asynchronous channels ({@code sun.nio.ch.AsynchronousSocketChannelImpl} and the Unix
- * implementations): connect start and completion, accept completion, bind, shutdown, close.
- * End of stream on an asynchronous read is delivered to a completion handler on another thread
- * and is not woven; the kernel view shows CLOSE_WAIT for these connections.
+ * implementations): connect start and completion, accept completion, bind, shutdown, close, and the
+ * end of stream of a read.
+ *
+ * <p>A read's result reaches the application as a {@code Future} or through a {@code CompletionHandler},
+ * inline or later on a thread of the channel group, and no method of the channel returns it. Both
+ * places where the Unix channel reads the socket ({@code implRead}, when the read completes at once,
+ * and {@code finishRead}, when the socket became readable later) call {@code IOUtil.read}, once per
+ * completed read, before the future or the handler gets the result: its return value passes through
+ * {@link ReadResult}. A read after {@code shutdownInput} is answered -1 without reading and is not
+ * an end of stream the peer sent.
  */
-final class AsynchronousChannelInstrumentation {
+public final class AsynchronousChannelInstrumentation {
 
     private static final String CHANNEL = "sun.nio.ch.AsynchronousSocketChannelImpl";
     private static final String UNIX_CHANNEL = "sun.nio.ch.UnixAsynchronousSocketChannelImpl";
     private static final String SERVER = "sun.nio.ch.AsynchronousServerSocketChannelImpl";
     private static final String UNIX_SERVER = "sun.nio.ch.UnixAsynchronousServerSocketChannelImpl";
+    private static final Hook.Callee SOCKET_READ = new Hook.Callee("sun.nio.ch.IOUtil", "read");
 
     private AsynchronousChannelInstrumentation() {
     }
@@ -27,6 +36,10 @@ final class AsynchronousChannelInstrumentation {
                         "(Ljava/net/SocketAddress;Ljava/lang/Object;Ljava/nio/channels/CompletionHandler;)V",
                         Connect.class),
                 Hook.of(UNIX_CHANNEL, "setConnected", "()V", Connected.class),
+                Hook.afterCalls(UNIX_CHANNEL, "implRead", "(ZLjava/nio/ByteBuffer;[Ljava/nio/ByteBuffer;"
+                        + "JLjava/util/concurrent/TimeUnit;Ljava/lang/Object;Ljava/nio/channels/CompletionHandler;)"
+                        + "Ljava/util/concurrent/Future;", SOCKET_READ, ReadResult.class),
+                Hook.afterCalls(UNIX_CHANNEL, "finishRead", "(Z)V", SOCKET_READ, ReadResult.class),
                 Hook.of(CHANNEL, "shutdownInput", "()Ljava/nio/channels/AsynchronousSocketChannel;", ShutdownInput.class),
                 Hook.of(CHANNEL, "shutdownOutput", "()Ljava/nio/channels/AsynchronousSocketChannel;", ShutdownOutput.class),
                 Hook.of(CHANNEL, "close", "()V", Close.class),
@@ -41,6 +54,42 @@ final class AsynchronousChannelInstrumentation {
                         "(Ljava/io/FileDescriptor;Ljava/net/InetSocketAddress;)Ljava/nio/channels/AsynchronousSocketChannel;"),
                         Accept.class),
                 Hook.of(SERVER, "close", "()V", Close.class));
+    }
+
+    /**
+     * What the channel's read of the socket returned ({@code IOStatus}: a count, -1 at end of stream,
+     * below that no data yet or interrupted), for the scattering read too. Not inlined: called from the
+     * JDK, hence public; it returns the count untouched and lets nothing escape.
+     */
+    public static final class ReadResult {
+        private static final int END_OF_STREAM = -1;
+
+        private ReadResult() {
+        }
+
+        public static int read(@MemberSubstitution.This(source = MemberSubstitution.Source.ENCLOSING_METHOD)
+                Object channel, @MemberSubstitution.Current int n) {
+            if (n == END_OF_STREAM) {
+                endOfStream(channel);
+            }
+            return n;
+        }
+
+        public static long read(@MemberSubstitution.This(source = MemberSubstitution.Source.ENCLOSING_METHOD)
+                Object channel, @MemberSubstitution.Current long n) {
+            if (n == END_OF_STREAM) {
+                endOfStream(channel);
+            }
+            return n;
+        }
+
+        private static void endOfStream(Object channel) {
+            try {
+                SocketBridge.endOfStream(channel, "AsynchronousSocketChannel read EOF");
+            } catch (Throwable t) {
+                // the bridge never throws; this guards what a JDK call site cannot (e.g. a LinkageError)
+            }
+        }
     }
 
     static final class Connect {

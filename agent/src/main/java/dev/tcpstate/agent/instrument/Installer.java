@@ -2,14 +2,18 @@ package dev.tcpstate.agent.instrument;
 
 import static net.bytebuddy.matcher.ElementMatchers.hasDescriptor;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isDeclaredBy;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.returns;
 
 import dev.tcpstate.agent.bridge.SocketBridge;
 import java.io.File;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -26,12 +30,16 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.asm.MemberSubstitution;
+import net.bytebuddy.asm.MemberSubstitution.Substitution.Chain.Step;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.Nexus;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.implementation.bytecode.StackManipulation;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
@@ -148,6 +156,10 @@ public final class Installer {
                             java.security.ProtectionDomain pd) -> {
                         for (Hook h : typeHooks) {
                             ElementMatcher.Junction<MethodDescription> matcher = matcherOf(h);
+                            if (h.callee() != null) {
+                                b = b.visit(afterCalls(h).on(matcher));
+                                continue;
+                            }
                             Advice a = advice.computeIfAbsent(h.advice(), c -> Advice.to(c, adviceLocator));
                             b = b.visit(a.on(matcher)).visit(new AsmVisitorWrapper.ForDeclaredMethods()
                                     .method(matcher, (instrumentedType, method, visitor, context, pool, wf, rf) -> {
@@ -240,7 +252,7 @@ public final class Installer {
         }
     }
 
-    private static ElementMatcher.Junction<MethodDescription> matcherOf(Hook h) {
+    static ElementMatcher.Junction<MethodDescription> matcherOf(Hook h) {
         return matcherOf(h, "", "");
     }
 
@@ -255,6 +267,40 @@ public final class Installer {
         return named(h.methodName()).and(descriptor);
     }
 
+    /**
+     * A hook with a callee: each call to it passes its result through the advice's public static method
+     * of the same return type. The hook counts as woven when (and where) such a call was substituted,
+     * so a JDK whose method no longer makes the call reports the hook unwoven, and is left unchanged.
+     */
+    static MemberSubstitution afterCalls(Hook h) {
+        MemberSubstitution substitution = MemberSubstitution.relaxed();
+        for (Method m : h.advice().getDeclaredMethods()) {
+            if (Modifier.isStatic(m.getModifiers()) && Modifier.isPublic(m.getModifiers())) {
+                substitution = substitution.method(isDeclaredBy(named(h.callee().typeName()))
+                                .and(named(h.callee().methodName())).and(returns(m.getReturnType())))
+                        .replaceWithChain(Step.OfOriginalExpression.INSTANCE, Step.ForDelegation.to(m),
+                                SubstitutedCall.INSTANCE);
+            }
+        }
+        return substitution;
+    }
+
+    /** The last step of a substituted call: leaves the result as it is, and notes the method woven. */
+    private enum SubstitutedCall implements Step.Factory<MemberSubstitution.Target> {
+        INSTANCE;
+
+        @Override
+        public Step<MemberSubstitution.Target> make(Assigner assigner, Assigner.Typing typing,
+                TypeDescription instrumentedType, MethodDescription instrumentedMethod) {
+            String key = instrumentedType.getName() + "#" + instrumentedMethod.getInternalName()
+                    + instrumentedMethod.getDescriptor();
+            return (target, parameters, result, handle, stackManipulation, current, offsets, freeOffset) -> {
+                WOVEN.add(key);
+                return new Step.Simple(StackManipulation.Trivial.INSTANCE, current);
+            };
+        }
+    }
+
     /** Advice inlined into java.base calls the bridge, which lives in the boot loader's unnamed module. */
     private static void readEdgeFromJavaBase(Instrumentation instrumentation) {
         Module javaBase = Object.class.getModule();
@@ -262,6 +308,11 @@ public final class Installer {
         if (!javaBase.canRead(ours)) {
             instrumentation.redefineModule(javaBase, Set.of(ours), Map.of(), Map.of(), Set.of(), Map.of());
         }
+    }
+
+    /** Whether the method {@link Hook#key} names was woven. */
+    static boolean woven(String key) {
+        return WOVEN.contains(key);
     }
 
     /** After the weaving was undone. */

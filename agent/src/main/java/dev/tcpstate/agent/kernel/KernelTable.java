@@ -34,6 +34,19 @@ public interface KernelTable extends AutoCloseable {
         return -1;
     }
 
+    /**
+     * The kernel's state of one connection at this moment, by its 4-tuple (addresses in a row's form,
+     * IPv4 mapped), asked for that connection alone: what a close asks before it runs. Unlike the other
+     * methods, callable from any thread at once, also during or after {@link #close}; never throws.
+     *
+     * @return the state code (see {@link KernelRow#linuxState}), or -1 where this reader cannot ask
+     *     ({@code /proc}: no per-socket query is cheap there) or the kernel lists no such connection
+     */
+    default int linuxStateNow(long localHi, long localLo, int localPort, long remoteHi, long remoteLo,
+            int remotePort) {
+        return -1;
+    }
+
     @Override
     default void close() {
     }

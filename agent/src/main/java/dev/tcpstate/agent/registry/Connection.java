@@ -5,6 +5,7 @@ import dev.tcpstate.contract.SocketKind;
 
 import dev.tcpstate.contract.Source;
 import dev.tcpstate.contract.TcpState;
+import java.lang.ref.Reference;
 
 /**
  * What the agent knows of one connection (or listener). Mutable, guarded by its own monitor: the
@@ -44,6 +45,11 @@ public final class Connection {
     int visited;
     /** The application read the end of its input stream. */
     boolean endOfStreamRead;
+    /**
+     * The registry's weak reference to its socket object while tracked, else null: cleared by the GC
+     * once the socket is unreachable, which can be before the reference is enqueued.
+     */
+    Reference<?> socket;
     /** The code that opened it, for the live view; shared by the connections of one site. */
     OpeningSite site = OpeningSite.NOT_CAPTURED;
 

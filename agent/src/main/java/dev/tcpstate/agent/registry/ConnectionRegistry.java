@@ -1,6 +1,7 @@
 package dev.tcpstate.agent.registry;
 
 import dev.tcpstate.agent.fault.Faults;
+import dev.tcpstate.agent.kernel.KernelTable;
 import dev.tcpstate.agent.state.StateMachine;
 import dev.tcpstate.contract.AbortCause;
 import dev.tcpstate.contract.Library;
@@ -33,6 +34,8 @@ public final class ConnectionRegistry {
     private final Transitions transitions;
     private final Assumptions assumptions;
     private final KernelObservations kernel;
+    /** The kernel view's reader, asked a connection's state as its close begins (netlink only; /proc cannot). */
+    private volatile KernelTable askedAtClose;
     /** Whether {@link #track} walks the stack for the live view's code site (one walk per connection). */
     private volatile boolean captureSites;
 
@@ -51,6 +54,25 @@ public final class ConnectionRegistry {
     /** While the kernel view runs, nothing is assumed: the kernel reports what really happens. */
     public void setKernelViewActive(boolean active) {
         transitions.setKernelViewActive(active);
+    }
+
+    /** The kernel view reads with {@code table}: a close may ask it whether the peer's FIN has come. */
+    void askAtClose(KernelTable table) {
+        askedAtClose = table;
+    }
+
+    /**
+     * A close of this connection is about to run. When Java saw nothing of the peer's FIN (ESTABLISHED,
+     * no end of stream read: {@code ClosePolicy.mayBePassive}), the kernel view's reader can ask the
+     * kernel for this one socket (netlink), and the kernel holds it in CLOSE_WAIT, the peer's FIN has
+     * arrived and the close is a passive one: that FIN is recorded first. Never throws; one query (two
+     * system calls) per such close, none otherwise.
+     */
+    public void beforeClose(Connection c) {
+        KernelTable table = askedAtClose;
+        if (table != null) {
+            kernel.beforeClose(c, table);
+        }
     }
 
     /**
@@ -246,13 +268,29 @@ public final class ConnectionRegistry {
     public void collectUnreachable() {
         Connection c;
         while ((c = sockets.pollCollected()) != null) {
-            boolean leaked;
-            synchronized (c) {
-                leaked = !c.released;
-            }
-            if (leaked) {
-                apply(c, Stimulus.GARBAGE_COLLECTED, "garbage collected without close");
-            }
+            reportLeak(c);
+        }
+    }
+
+    /**
+     * Before a kernel sample's news of {@code c} is taken: a socket the GC found unreachable while the
+     * sample was read is reported as collected first. Its reference may not be enqueued yet while the
+     * JDK's cleaner has already closed the descriptor, and the sample would show the FIN that close
+     * sent as if the connection had been closed.
+     */
+    void collectIfUnreachable(Connection c) {
+        if (SocketTable.collected(c)) {
+            reportLeak(c);
+        }
+    }
+
+    private void reportLeak(Connection c) {
+        boolean leaked;
+        synchronized (c) {
+            leaked = !c.released;
+        }
+        if (leaked) {
+            apply(c, Stimulus.GARBAGE_COLLECTED, "garbage collected without close");
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.tcpstate.agent.registry;
 
+import dev.tcpstate.agent.kernel.KernelTable;
+import dev.tcpstate.agent.state.ClosePolicy;
 import dev.tcpstate.agent.state.TransitionTable;
 import dev.tcpstate.contract.AgeBasis;
 import dev.tcpstate.contract.Role;
@@ -33,6 +35,22 @@ final class KernelObservations {
 
     /** How a kernel observation came: a row of a sample, a row gone from one, a row now a newer connection's. */
     private enum Seen { ROW, VANISHED, SUPERSEDED }
+
+    /**
+     * The trigger of a connection we recorded as closing first (FIN_WAIT_1, from the API, never
+     * confirmed by the kernel) whose row is gone within 2×MSL of the close without ever showing
+     * TIME_WAIT: an active close that ends normally holds TIME_WAIT that long, so our close was not
+     * one; which of the two it was, the table cannot tell.
+     */
+    static final String VANISHED_WITHOUT_TIME_WAIT = "kernel: no longer listed, never in TIME_WAIT: not the active"
+            + " close recorded (the peer's FIN had come first, a passive close, or an RST ended it)";
+
+    /** The trigger of LAST_ACK seen after a close we recorded as FIN_WAIT_1: only a passive closer passes LAST_ACK. */
+    static final String PASSIVE_AFTER_ALL = "kernel: observed LAST_ACK: the peer's FIN had come before our close"
+            + " (a passive close)";
+
+    /** The trigger of the peer's FIN found by asking the kernel as the application's close began. */
+    static final String FIN_AT_CLOSE = "kernel: rcv FIN (asked as the close began)";
 
     /** {@code sampleStartNanos} of an observation that is not a row of a sample. */
     static final long NO_SAMPLE = Long.MIN_VALUE;
@@ -91,6 +109,42 @@ final class KernelObservations {
         observe(c, observed, timerMillis, trigger, sampleStartNanos, Seen.ROW);
     }
 
+    /**
+     * A close is about to run: when it may be a passive one Java cannot tell
+     * ({@link ClosePolicy#mayBePassive}), asks {@code table} for the kernel's state of this one socket;
+     * CLOSE_WAIT (the peer's FIN has arrived) is recorded, so that the close goes on from there. The
+     * query runs outside the connection's monitor (it is a system call); any failure leaves the
+     * connection as it was.
+     */
+    void beforeClose(Connection c, KernelTable table) {
+        try {
+            Endpoint local;
+            Endpoint remote;
+            synchronized (c) {
+                if (!ClosePolicy.mayBePassive(c.state, c.endOfStreamRead)) {
+                    return;
+                }
+                local = c.local;
+                remote = c.remote;
+            }
+            if (local == null || remote == null || !local.isSpecific() || !remote.isSpecific()) {
+                return;
+            }
+            int code = table.linuxStateNow(local.hi(), local.lo(), local.port(), remote.hi(), remote.lo(),
+                    remote.port());
+            if (code > 0 && TcpState.fromLinuxCode(code) == TcpState.CLOSE_WAIT) {
+                synchronized (c) {
+                    if (c.state == TcpState.ESTABLISHED) {
+                        observe(c, TcpState.CLOSE_WAIT, -1, FIN_AT_CLOSE, NO_SAMPLE);
+                    }
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // the question failed (seen: a class the boot class path could not find): the close is
+            // still recorded, as Java saw it
+        }
+    }
+
     /** A connection that existed before the sample begun at {@code sampleStartNanos} is not in it: it ended. */
     void vanished(Connection c, long sampleStartNanos) {
         observe(c, TcpState.CLOSED, -1, null, sampleStartNanos, Seen.VANISHED);
@@ -147,11 +201,11 @@ final class KernelObservations {
                 case VANISHED -> vanishing(from);
                 case SUPERSEDED -> null;
             };
+            long now = System.nanoTime();
             if (trigger == null) {
                 trigger = explained != null ? "kernel: " + explained.description()
-                        : seen == Seen.VANISHED ? VANISHED : "kernel: observed " + observed;
+                        : unexplained(c, observed, seen == Seen.VANISHED, now);
             }
-            long now = System.nanoTime();
             transitions.emit(c, from, observed, explained, null, Source.KERNEL, trigger, now - c.stateSinceNanos,
                     timerMillis);
             c.state = observed;
@@ -160,6 +214,23 @@ final class KernelObservations {
             c.stateSinceNanos = now;
             transitions.afterTransition(c);
         }
+    }
+
+    /**
+     * The trigger of a change no one segment explains. After a close Java took for the first
+     * (FIN_WAIT_1 from the API), LAST_ACK says it was the second; a row gone without TIME_WAIT says it
+     * was not the first, but not what it was.
+     */
+    private static String unexplained(Connection c, TcpState observed, boolean vanished, long now) {
+        if (c.state == TcpState.FIN_WAIT_1 && c.stateSource == Source.API) {
+            if (observed == TcpState.LAST_ACK) {
+                return PASSIVE_AFTER_ALL;
+            }
+            if (vanished && c.released && now - c.releasedNanos < Assumptions.TIME_WAIT_NANOS) {
+                return VANISHED_WITHOUT_TIME_WAIT;
+            }
+        }
+        return vanished ? VANISHED : "kernel: observed " + observed;
     }
 
     /** The states of a socket after its own side's close: the ones a closed socket's row can show. */

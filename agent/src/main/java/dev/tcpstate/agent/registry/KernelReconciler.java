@@ -70,6 +70,7 @@ public final class KernelReconciler implements KernelRowSink {
     @Override
     public void readingFrom(KernelTable table) {
         this.table = table;
+        registry.askAtClose(table);
     }
 
     @Override
@@ -130,6 +131,7 @@ public final class KernelReconciler implements KernelRowSink {
             }
             return;
         }
+        registry.collectIfUnreachable(c);
         synchronized (c) {
             c.kernelGeneration = generation;
         }
@@ -182,6 +184,7 @@ public final class KernelReconciler implements KernelRowSink {
                         && (c.kernelSeen || c.released) && c.state != TcpState.CLOSED;
             }
             if (vanished) {
+                registry.collectIfUnreachable(c);
                 registry.observeVanished(c, sampleStartNanos);
             }
         }

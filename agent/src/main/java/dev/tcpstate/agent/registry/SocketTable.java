@@ -1,5 +1,6 @@
 package dev.tcpstate.agent.registry;
 
+import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,12 +21,31 @@ final class SocketTable {
 
     /** Tracks {@code socket} as {@code c}; returns the connection another thread tracked it as first, or null. */
     Connection putIfAbsent(Object socket, Connection c) {
-        return bySocket.putIfAbsent(new SocketKey(socket, c, collected), c);
+        SocketKey key = new SocketKey(socket, c, collected);
+        c.socket = key; // before the connection is published; a connection that lost the race is dropped
+        return bySocket.putIfAbsent(key, c);
     }
 
     void remove(Object socket) {
         Object key = new LookupKey(socket);
-        bySocket.remove(key);
+        Connection c = bySocket.remove(key);
+        if (c != null) {
+            synchronized (c) {
+                c.socket = null;
+            }
+        }
+    }
+
+    /**
+     * The GC found the socket of this tracked connection unreachable: true as soon as it cleared the
+     * reference, before {@link #pollCollected} can hand the connection back.
+     */
+    static boolean collected(Connection c) {
+        Reference<?> socket;
+        synchronized (c) {
+            socket = c.socket;
+        }
+        return socket != null && socket.refersTo(null);
     }
 
     /** The connection of a socket the garbage collector reclaimed while still tracked, now forgotten; or null. */

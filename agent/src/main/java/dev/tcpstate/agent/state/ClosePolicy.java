@@ -57,6 +57,16 @@ public final class ClosePolicy {
         return !endOfStreamRead;
     }
 
+    /**
+     * Whether a close may be a passive one that Java cannot tell from an active one: the connection is
+     * ESTABLISHED as far as Java saw, and its end of stream was never read, so the peer's FIN may have
+     * arrived unseen (the kernel holds CLOSE_WAIT) and the close will send LAST_ACK's FIN, not
+     * FIN_WAIT_1's. Only then is the kernel worth asking before the close.
+     */
+    public static boolean mayBePassive(TcpState state, boolean endOfStreamRead) {
+        return state == TcpState.ESTABLISHED && !endOfStreamRead;
+    }
+
     /** Why the close of this connection sends RST, or {@code null} when it sends FIN (or nothing). */
     public AbortCause onClose(TcpState state, long firstSeenNanos, boolean endOfStreamRead, Probe probe,
             Object socket) {

@@ -10,6 +10,7 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Reads the TCP table with one netlink {@code sock_diag} dump per address family
@@ -38,6 +39,8 @@ final class NetlinkTcpTable implements KernelTable {
     private static final short NLM_F_DUMP = 0x300;
     private static final int NLMSG_ERROR = 2;
     private static final int NLMSG_DONE = 3;
+    /** The kernel answers a request within sendto; a close never waits for an answer that is not there. */
+    private static final int MSG_DONTWAIT = 0x40;
     /** Every state bit, TCP_ESTABLISHED (1) to TCP_NEW_SYN_RECV (12): request sockets too. */
     private static final int ALL_STATES = 0x1FFE;
 
@@ -56,6 +59,17 @@ final class NetlinkTcpTable implements KernelTable {
     static final int TCPI_LAST_ACK_RECV = 56;
     /** One {@code inet_diag_msg} and its attributes, {@code tcp_info} (about 250 bytes today) among them. */
     private static final int ONE_SOCKET_BUFFER_SIZE = 4096;
+    /**
+     * One segment per {@link #linuxStateNow} query: its socket, its last sequence number, its errno
+     * state; then, from {@code queryAfterErrno}, the kernel's address, the request and the reply.
+     */
+    private static final int QUERY_FD = 0;
+    private static final int QUERY_SEQUENCE = 4;
+    private static final int QUERY_ERRNO = 8;
+    private static final int QUERY_REQUEST = 16;
+    private static final int QUERY_REPLY = QUERY_REQUEST + REQUEST_LENGTH;
+    /** The reply's {@code inet_diag_msg} and the few attributes sent unasked. */
+    private static final int QUERY_REPLY_SIZE = 512;
 
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED;
@@ -77,7 +91,12 @@ final class NetlinkTcpTable implements KernelTable {
     private final MemorySegment oneRequest;
     private final MemorySegment oneBuffer;
     private final KernelRow row = new KernelRow();
+    /** Where a query's memory continues after its errno state (8-byte aligned). */
+    private final long queryAfterErrno;
     private int sequence;
+    /** The query of {@link #linuxStateNow} kept between queries; null while one is in use. */
+    private final AtomicReference<MemorySegment> idleQuery = new AtomicReference<>();
+    private volatile boolean closed;
 
     /** Links the four libc calls; throws when this platform has no such calls (not Linux). */
     NetlinkTcpTable() {
@@ -99,6 +118,7 @@ final class NetlinkTcpTable implements KernelTable {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
         errnoState = arena.allocate(stateLayout);
         errnoOffset = stateLayout.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
+        queryAfterErrno = QUERY_ERRNO + ((stateLayout.byteSize() + 7) & ~7L);
         request = arena.allocate(REQUEST_LENGTH, 8);
         kernelAddress = arena.allocate(12, 4); // sockaddr_nl: family, pad, pid 0 (the kernel), groups 0
         kernelAddress.set(SHORT, 0, (short) AF_NETLINK);
@@ -114,7 +134,7 @@ final class NetlinkTcpTable implements KernelTable {
 
     @Override
     public int read(KernelRowSink sink) throws IOException {
-        int fd = open();
+        int fd = open(errnoState);
         try {
             return dump(fd, AF_INET6, sink) + dump(fd, AF_INET, sink);
         } finally {
@@ -126,10 +146,10 @@ final class NetlinkTcpTable implements KernelTable {
         int seq = ++sequence;
         request.fill((byte) 0);
         header(request, (short) (NLM_F_REQUEST | NLM_F_DUMP), seq, family);
-        send(fd, request);
+        send(fd, request, kernelAddress, errnoState);
         int rows = 0;
         while (true) {
-            long n = receive(fd, buffer);
+            long n = receive(fd, buffer, errnoState);
             if (n == 0) {
                 throw new IOException("netlink: dump ended without NLMSG_DONE");
             }
@@ -167,34 +187,39 @@ final class NetlinkTcpTable implements KernelTable {
         r.set(INT, NLMSG_HDRLEN + 4, ALL_STATES);
     }
 
-    private void send(int fd, MemorySegment r) throws IOException {
+    /** Each call names the memory the system call's errno is captured in (its caller's own). */
+    private void send(int fd, MemorySegment r, MemorySegment to, MemorySegment errno) throws IOException {
         long sent;
         try {
-            sent = (long) sendto.invokeExact(errnoState, fd, r, (long) REQUEST_LENGTH, 0, kernelAddress, 12);
+            sent = (long) sendto.invokeExact(errno, fd, r, (long) REQUEST_LENGTH, 0, to, 12);
         } catch (Throwable t) {
             throw new IOException("netlink: sendto", t);
         }
-        call("sendto", sent);
+        call("sendto", sent, errno);
     }
 
-    private long receive(int fd, MemorySegment into) throws IOException {
+    private long receive(int fd, MemorySegment into, MemorySegment errno) throws IOException {
+        return receive(fd, into, errno, 0);
+    }
+
+    private long receive(int fd, MemorySegment into, MemorySegment errno, int flags) throws IOException {
         long n;
         try {
-            n = (long) recv.invokeExact(errnoState, fd, into, into.byteSize(), 0);
+            n = (long) recv.invokeExact(errno, fd, into, into.byteSize(), flags);
         } catch (Throwable t) {
             throw new IOException("netlink: recv", t);
         }
-        return call("recv", n);
+        return call("recv", n, errno);
     }
 
-    private int open() throws IOException {
+    private int open(MemorySegment errno) throws IOException {
         int fd;
         try {
-            fd = (int) socket.invokeExact(errnoState, AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+            fd = (int) socket.invokeExact(errno, AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
         } catch (Throwable t) {
             throw new IOException("netlink: socket", t);
         }
-        return call("socket", fd);
+        return call("socket", fd, errno);
     }
 
     private void close(int fd) throws IOException {
@@ -207,29 +232,18 @@ final class NetlinkTcpTable implements KernelTable {
 
     /**
      * One exact {@code SOCK_DIAG_BY_FAMILY} request (no dump) for the row's 4-tuple, asking for
-     * {@code INET_DIAG_INFO}: always as {@code AF_INET6}, since rows hold IPv4 addresses in their
-     * mapped form and the kernel looks a pair of mapped addresses up among IPv4 connections.
+     * {@code INET_DIAG_INFO}.
      */
     @Override
     public long millisSinceLastAckReceived(KernelRow of) {
         try {
-            int fd = open();
+            int fd = open(errnoState);
             try {
                 int seq = ++sequence;
-                oneRequest.fill((byte) 0);
-                header(oneRequest, NLM_F_REQUEST, seq, AF_INET6);
-                long r = NLMSG_HDRLEN;
-                oneRequest.set(ValueLayout.JAVA_BYTE, r + 2, EXT_INFO);
-                oneRequest.set(SHORT_BE, r + 8, (short) of.localPort());
-                oneRequest.set(SHORT_BE, r + 10, (short) of.remotePort());
-                oneRequest.set(LONG_BE, r + 12, of.localHi());
-                oneRequest.set(LONG_BE, r + 20, of.localLo());
-                oneRequest.set(LONG_BE, r + 28, of.remoteHi());
-                oneRequest.set(LONG_BE, r + 36, of.remoteLo());
-                oneRequest.set(INT, r + 48, NO_COOKIE);
-                oneRequest.set(INT, r + 52, NO_COOKIE);
-                send(fd, oneRequest);
-                long n = receive(fd, oneBuffer);
+                exactRequest(oneRequest, seq, EXT_INFO, of.localHi(), of.localLo(), of.localPort(), of.remoteHi(),
+                        of.remoteLo(), of.remotePort());
+                send(fd, oneRequest, kernelAddress, errnoState);
+                long n = receive(fd, oneBuffer, errnoState);
                 return lastAckReceived(oneBuffer, n, seq, of.linuxState(), of.localPort(), of.remotePort());
             } finally {
                 close(fd);
@@ -240,22 +254,120 @@ final class NetlinkTcpTable implements KernelTable {
     }
 
     /**
-     * {@code tcpi_last_ack_recv} from the reply to one exact request: -1 for an error (the socket is gone:
-     * {@code ENOENT}), or a socket of another state or ports (the lookup falls back to a listener).
+     * The same exact request without attributes, from any thread: through a query of its own (a
+     * netlink socket and its memory, one segment: no nested class, which the boot class path would
+     * look for outside {@code META-INF/versions/22}), taken from a cache of one and put back after a
+     * clean answer. So a close on one thread pays two system calls (sendto, and a recv that never
+     * waits: the kernel answers within sendto), and closes on several threads at once open a socket
+     * each, never share one. Nothing is shared with a dump under way.
      */
-    static long lastAckReceived(MemorySegment reply, long length, int seq, int state, int localPort, int remotePort) {
+    @Override
+    public int linuxStateNow(long localHi, long localLo, int localPort, long remoteHi, long remoteLo, int remotePort) {
+        MemorySegment q = idleQuery.getAndSet(null);
+        try {
+            if (q == null) {
+                q = newQuery();
+            }
+            int fd = q.get(INT, QUERY_FD);
+            int seq = q.get(INT, QUERY_SEQUENCE) + 1;
+            q.set(INT, QUERY_SEQUENCE, seq);
+            MemorySegment errno = q.asSlice(QUERY_ERRNO, errnoState.byteSize());
+            MemorySegment rest = q.asSlice(queryAfterErrno);
+            MemorySegment r = rest.asSlice(QUERY_REQUEST, REQUEST_LENGTH);
+            MemorySegment reply = rest.asSlice(QUERY_REPLY, QUERY_REPLY_SIZE);
+            exactRequest(r, seq, (byte) 0, localHi, localLo, localPort, remoteHi, remoteLo, remotePort);
+            send(fd, r, rest.asSlice(0, 12), errno);
+            long n = receive(fd, reply, errno, MSG_DONTWAIT);
+            if (n < NLMSG_HDRLEN || reply.get(INT, 8) != seq) {
+                throw new IOException("netlink: an answer to another request");
+            }
+            int state = (reply.get(SHORT, 4) & 0xFFFF) == NLMSG_ERROR ? -1 : stateOf(reply, n, seq, localPort, remotePort);
+            putBack(q);
+            q = null;
+            return state;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        } finally {
+            if (q != null) {
+                closeQuery(q);
+            }
+        }
+    }
+
+    /** A query's netlink socket and memory (freed by the collector once no longer referenced). */
+    private MemorySegment newQuery() throws IOException {
+        MemorySegment q = Arena.ofAuto().allocate(queryAfterErrno + QUERY_REPLY + QUERY_REPLY_SIZE, 8);
+        q.set(SHORT, queryAfterErrno, (short) AF_NETLINK); // the kernel's sockaddr_nl
+        q.set(INT, QUERY_FD, open(q.asSlice(QUERY_ERRNO, errnoState.byteSize())));
+        return q;
+    }
+
+    private void closeQuery(MemorySegment q) {
+        try {
+            close(q.get(INT, QUERY_FD));
+        } catch (IOException | RuntimeException ignored) {
+            // nothing more to release: the memory goes with the segment
+        }
+    }
+
+    /** Keeps {@code q} for the next query, unless one is kept already or this table is closed. */
+    private void putBack(MemorySegment q) {
+        if (closed || !idleQuery.compareAndSet(null, q)) {
+            closeQuery(q);
+        } else if (closed) {
+            MemorySegment kept = idleQuery.getAndSet(null);
+            if (kept != null) {
+                closeQuery(kept);
+            }
+        }
+    }
+
+    /**
+     * Always as {@code AF_INET6}, since rows hold IPv4 addresses in their mapped form and the kernel
+     * looks a pair of mapped addresses up among IPv4 connections; {@code ext} the attributes asked for.
+     */
+    private static void exactRequest(MemorySegment into, int seq, byte ext, long localHi, long localLo,
+            int localPort, long remoteHi, long remoteLo, int remotePort) {
+        into.fill((byte) 0);
+        header(into, NLM_F_REQUEST, seq, AF_INET6);
+        long r = NLMSG_HDRLEN;
+        into.set(ValueLayout.JAVA_BYTE, r + 2, ext);
+        into.set(SHORT_BE, r + 8, (short) localPort);
+        into.set(SHORT_BE, r + 10, (short) remotePort);
+        into.set(LONG_BE, r + 12, localHi);
+        into.set(LONG_BE, r + 20, localLo);
+        into.set(LONG_BE, r + 28, remoteHi);
+        into.set(LONG_BE, r + 36, remoteLo);
+        into.set(INT, r + 48, NO_COOKIE);
+        into.set(INT, r + 52, NO_COOKIE);
+    }
+
+    /**
+     * The state code of the socket one exact request found: -1 for an error (the socket is gone:
+     * {@code ENOENT}), or a socket of other ports (the lookup falls back to a listener).
+     */
+    static int stateOf(MemorySegment reply, long length, int seq, int localPort, int remotePort) {
         if (length < NLMSG_HDRLEN + INET_DIAG_MSG_LENGTH || reply.get(INT, 8) != seq
                 || (reply.get(SHORT, 4) & 0xFFFF) != SOCK_DIAG_BY_FAMILY) {
             return -1;
         }
         long m = NLMSG_HDRLEN;
-        long end = Math.min(length, reply.get(INT, 0) & 0xFFFF_FFFFL);
-        if ((reply.get(ValueLayout.JAVA_BYTE, m + 1) & 0xFF) != state
-                || (reply.get(SHORT_BE, m + 4) & 0xFFFF) != localPort
-                || (reply.get(SHORT_BE, m + 6) & 0xFFFF) != remotePort) {
+        if ((reply.get(SHORT_BE, m + 4) & 0xFFFF) != localPort || (reply.get(SHORT_BE, m + 6) & 0xFFFF) != remotePort) {
             return -1;
         }
-        for (long at = m + INET_DIAG_MSG_LENGTH; at + 4 <= end; ) {
+        return reply.get(ValueLayout.JAVA_BYTE, m + 1) & 0xFF;
+    }
+
+    /**
+     * {@code tcpi_last_ack_recv} from the reply to one exact request: -1 when {@link #stateOf} finds no
+     * socket, or one of another state.
+     */
+    static long lastAckReceived(MemorySegment reply, long length, int seq, int state, int localPort, int remotePort) {
+        if (stateOf(reply, length, seq, localPort, remotePort) != state) {
+            return -1;
+        }
+        long end = Math.min(length, reply.get(INT, 0) & 0xFFFF_FFFFL);
+        for (long at = NLMSG_HDRLEN + INET_DIAG_MSG_LENGTH; at + 4 <= end; ) {
             int attrLength = reply.get(SHORT, at) & 0xFFFF;
             int type = reply.get(SHORT, at + 2) & 0xFFFF;
             if (attrLength < 4 || at + attrLength > end) {
@@ -290,15 +402,20 @@ final class NetlinkTcpTable implements KernelTable {
         sink.row(row.linuxState(state).inode(inode).timerMillisLeft(timer == 0 ? -1 : expires));
     }
 
-    private int call(String what, long result) throws IOException {
+    private int call(String what, long result, MemorySegment errno) throws IOException {
         if (result < 0) {
-            throw new IOException("netlink: " + what + " failed, errno " + errnoState.get(INT, errnoOffset));
+            throw new IOException("netlink: " + what + " failed, errno " + errno.get(INT, errnoOffset));
         }
         return (int) result;
     }
 
     @Override
     public void close() {
+        closed = true;
+        MemorySegment kept = idleQuery.getAndSet(null);
+        if (kept != null) {
+            closeQuery(kept);
+        }
         arena.close();
     }
 }

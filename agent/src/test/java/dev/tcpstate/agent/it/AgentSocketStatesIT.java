@@ -192,9 +192,41 @@ class AgentSocketStatesIT {
         assertStates("async", "CLIENT", "SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "TIME_WAIT");
         assertEquals("AsynchronousSocketChannel", only("async", "CLIENT").get(0).kind());
         assertStates("async", "LISTENER", "LISTEN", "CLOSED");
+        assertStates("async", "SERVER", "ESTABLISHED", "CLOSE_WAIT", "LAST_ACK");
         List<Change> server = only("async", "SERVER");
-        assertEquals("ESTABLISHED", server.get(0).to());
         assertEquals("AsynchronousSocketChannel", server.get(0).kind());
+        assertEndOfStreamFromTheApi(server.get(1));
+    }
+
+    /**
+     * The server closes first; the client's read delivers -1 to a completion handler, on a thread of
+     * the channel group, once when the read was pending as the FIN came (the channel's finishRead), once
+     * when the FIN was already there (its implRead): both are the client's passive close.
+     */
+    @Test
+    void endOfStreamDeliveredToACompletionHandlerIsThePassiveClose() {
+        for (String scenario : List.of("async-handler-eof", "async-handler-eof-ready")) {
+            assertStates(scenario, "CLIENT", "SYN_SENT", "ESTABLISHED", "CLOSE_WAIT", "LAST_ACK");
+            List<Change> client = only(scenario, "CLIENT");
+            assertEquals("AsynchronousSocketChannel", client.get(0).kind());
+            assertEndOfStreamFromTheApi(client.get(2));
+            assertEquals(List.of("API", "API", "API", "API"), sources(client));
+            assertEquals("AsynchronousChannel.close", client.get(3).trigger());
+            assertStates(scenario, "SERVER", "ESTABLISHED", "FIN_WAIT_1", "TIME_WAIT");
+            assertTrue(withAgent.stdout().contains(scenario + ": client's handler got -1"), withAgent.stdout());
+        }
+        assertTrue(only("async-handler-eof", "CLIENT").get(2).frames()
+                .contains("sun.nio.ch.UnixAsynchronousSocketChannelImpl.finishRead"), "read pending when the FIN came");
+        assertTrue(only("async-handler-eof-ready", "CLIENT").get(2).frames()
+                .contains("sun.nio.ch.UnixAsynchronousSocketChannelImpl.implRead"), "FIN there before the read");
+    }
+
+    private static void assertEndOfStreamFromTheApi(Change eof) {
+        assertEquals("ESTABLISHED", eof.from(), eof.toString());
+        assertEquals("CLOSE_WAIT", eof.to(), eof.toString());
+        assertEquals("READ_EOF", eof.stimulus(), eof.toString());
+        assertEquals("AsynchronousSocketChannel read EOF", eof.trigger(), eof.toString());
+        assertEquals("API", eof.source(), eof.toString());
     }
 
     @Test

@@ -21,7 +21,17 @@ public final class Recorded {
     public record Change(long connectionId, String from, String to, String source, String trigger, String stimulus,
             String abortCause,
             String localAddress, int localPort, String remoteAddress, int remotePort, String kind, String role,
-            boolean hasStack, Instant startTime, long kernelTimer) {
+            boolean hasStack, Instant startTime, long kernelTimer, List<String> frames) {
+
+        /** Every field but the frames, which would bury the rest in a failure's message. */
+        @Override
+        public String toString() {
+            return "Change[connectionId=" + connectionId + ", from=" + from + ", to=" + to + ", source=" + source
+                    + ", trigger=" + trigger + ", stimulus=" + stimulus + ", abortCause=" + abortCause
+                    + ", local=" + localAddress + ":" + localPort + ", remote=" + remoteAddress + ":" + remotePort
+                    + ", kind=" + kind + ", role=" + role + ", hasStack=" + hasStack + ", startTime=" + startTime
+                    + ", kernelTimer=" + kernelTimer + "]";
+        }
     }
 
     private final Map<Long, List<Change>> byConnection = new LinkedHashMap<>();
@@ -50,10 +60,20 @@ public final class Recorded {
                     e.getString("localAddress"),
                     e.getInt("localPort"), e.getString("remoteAddress"), e.getInt("remotePort"),
                     e.getString("socketKind"), e.getString("role"), e.getStackTrace() != null, e.getStartTime(),
-                    e.getLong("kernelTimer"));
+                    e.getLong("kernelTimer"), frames(e));
             r.byConnection.computeIfAbsent(c.connectionId(), k -> new ArrayList<>()).add(c);
         }
         return r;
+    }
+
+    /** {@code type.method} of each frame of the event's stack trace, innermost first; empty without one. */
+    private static List<String> frames(RecordedEvent e) {
+        if (e.getStackTrace() == null) {
+            return List.of();
+        }
+        return e.getStackTrace().getFrames().stream()
+                .map(f -> f.getMethod().getType().getName() + "." + f.getMethod().getName())
+                .collect(Collectors.toList());
     }
 
     public Map<Long, List<Change>> connections() {

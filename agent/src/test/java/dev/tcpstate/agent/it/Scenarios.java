@@ -12,13 +12,19 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.CompletionHandler;
+import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -53,6 +59,8 @@ public final class Scenarios {
         ALL.put("nio-selector-close", Scenarios::nioSelectorClose);
         ALL.put("nio-adaptor", Scenarios::nioAdaptor);
         ALL.put("async", Scenarios::async);
+        ALL.put("async-handler-eof", Scenarios::asyncHandlerEof);
+        ALL.put("async-handler-eof-ready", Scenarios::asyncHandlerEofReady);
         ALL.put("virtual-threads", Scenarios::virtualThreads);
     }
 
@@ -232,10 +240,14 @@ public final class Scenarios {
     }
 
     static ServerSocketChannel channelListener(String name) throws IOException {
-        ServerSocketChannel ssc = ServerSocketChannel.open();
-        bindUnique(port -> ssc.bind(new InetSocketAddress(LOOPBACK, port)));
-        mark(name, ((InetSocketAddress) ssc.getLocalAddress()).getPort());
-        return ssc;
+        return listening(name, ServerSocketChannel.open());
+    }
+
+    /** {@code listener}, bound to a port of its own and marked as the scenario's. */
+    static <C extends NetworkChannel> C listening(String name, C listener) throws IOException {
+        bindUnique(port -> listener.bind(new InetSocketAddress(LOOPBACK, port)));
+        mark(name, ((InetSocketAddress) listener.getLocalAddress()).getPort());
+        return listener;
     }
 
     static String readToEnd(SocketChannel ch) throws IOException {
@@ -352,12 +364,20 @@ public final class Scenarios {
         }
     }
 
+    static AsynchronousServerSocketChannel asyncListener(String name) throws IOException {
+        return listening(name, AsynchronousServerSocketChannel.open());
+    }
+
+    /** A client connected to {@code assc}. */
+    static AsynchronousSocketChannel asyncClient(AsynchronousServerSocketChannel assc) throws Exception {
+        AsynchronousSocketChannel client = AsynchronousSocketChannel.open();
+        client.connect(assc.getLocalAddress()).get(5, TimeUnit.SECONDS);
+        return client;
+    }
+
     static void async(String name) throws Exception {
-        try (AsynchronousServerSocketChannel assc = AsynchronousServerSocketChannel.open()) {
-            bindUnique(port -> assc.bind(new InetSocketAddress(LOOPBACK, port)));
-            mark(name, ((InetSocketAddress) assc.getLocalAddress()).getPort());
-            AsynchronousSocketChannel client = AsynchronousSocketChannel.open();
-            client.connect(assc.getLocalAddress()).get(5, TimeUnit.SECONDS);
+        try (AsynchronousServerSocketChannel assc = asyncListener(name)) {
+            AsynchronousSocketChannel client = asyncClient(assc);
             AsynchronousSocketChannel server = assc.accept().get(5, TimeUnit.SECONDS);
             client.close();
             ByteBuffer buf = ByteBuffer.allocate(8);
@@ -365,6 +385,76 @@ public final class Scenarios {
             server.close();
             System.out.println(name + ": server read " + n);
         }
+    }
+
+    /**
+     * The server closes first; the client's read, already pending when the FIN arrives, completes on a
+     * thread of the channel group with -1 to a completion handler; then the client closes.
+     */
+    static void asyncHandlerEof(String name) throws Exception {
+        asyncPassiveClose(name, false, client -> { });
+    }
+
+    /**
+     * As above, but the FIN is already there (the kernel shows the client in CLOSE_WAIT) when the client
+     * reads: the read completes at once, and the handler gets -1.
+     */
+    static void asyncHandlerEofReady(String name) throws Exception {
+        asyncPassiveClose(name, true, client -> { });
+    }
+
+    interface AfterEndOfStream {
+        /** Runs once the handler got -1, before the client closes. */
+        void run(AsynchronousSocketChannel client) throws Exception;
+    }
+
+    static void asyncPassiveClose(String name, boolean finFirst, AfterEndOfStream beforeClose) throws Exception {
+        try (AsynchronousServerSocketChannel assc = asyncListener(name)) {
+            AsynchronousSocketChannel client = asyncClient(assc);
+            AsynchronousSocketChannel server = assc.accept().get(5, TimeUnit.SECONDS);
+            CompletableFuture<Integer> read = new CompletableFuture<>();
+            CompletionHandler<Integer, Void> handler = new CompletionHandler<>() {
+                @Override
+                public void completed(Integer n, Void attachment) {
+                    read.complete(n);
+                }
+
+                @Override
+                public void failed(Throwable failure, Void attachment) {
+                    read.completeExceptionally(failure);
+                }
+            };
+            if (finFirst) {
+                server.close();
+                awaitCloseWait(((InetSocketAddress) client.getLocalAddress()).getPort());
+                client.read(ByteBuffer.allocate(8), null, handler);
+            } else {
+                client.read(ByteBuffer.allocate(8), null, handler);
+                server.close();
+            }
+            int n = read.get(5, TimeUnit.SECONDS);
+            beforeClose.run(client);
+            client.close();
+            System.out.println(name + ": client's handler got " + n);
+        }
+    }
+
+    /** Waits until the kernel shows the socket on {@code localPort} in CLOSE_WAIT (the peer's FIN received). */
+    private static void awaitCloseWait(int localPort) throws Exception {
+        String port = String.format(Locale.ROOT, ":%04X ", localPort);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            for (String table : new String[] {"/proc/self/net/tcp6", "/proc/self/net/tcp"}) {
+                for (String row : Files.readAllLines(Path.of(table))) {
+                    String[] f = row.trim().split("\\s+");
+                    if (f.length > 3 && (f[1] + " ").endsWith(port) && f[3].equals("08")) {
+                        return;
+                    }
+                }
+            }
+            Thread.sleep(1);
+        }
+        throw new IllegalStateException("the kernel never showed port " + localPort + " in CLOSE_WAIT");
     }
 
     /** The active-close scenario with client and server on virtual threads (JDK 21+). */

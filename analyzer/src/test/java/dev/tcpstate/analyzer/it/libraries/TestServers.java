@@ -29,27 +29,33 @@ final class TestServers {
 
     /**
      * Jetty 12 with a short keep-alive idle timeout: it closes a connection idle for
-     * {@code idleMillis}. Each request waits (at most 10 s) until {@code parallel} requests have
-     * arrived, so that a client sending that many at once needs that many connections.
+     * {@code idleMillis} after its response. Each request waits (at most 10 s) until {@code parallel}
+     * requests have arrived, so that a client sending that many at once needs that many connections.
      */
     static Server jetty(long idleMillis, int parallel) throws Exception {
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
-        connector.setIdleTimeout(idleMillis);
+        // idleMillis is the keep-alive timeout of a connection that has had its response; until then (a
+        // request not sent yet, or waiting for the others, slower than idleMillis on a loaded machine) 30 s
+        connector.setIdleTimeout(TimeUnit.SECONDS.toMillis(30));
         server.addConnector(connector);
         CountDownLatch arrived = new CountDownLatch(parallel);
         server.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                org.eclipse.jetty.io.EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
                 arrived.countDown();
                 arrived.await(10, TimeUnit.SECONDS);
                 String size = Request.extractQueryParameters(request).getValue("size");
                 byte[] body = size == null ? "ok".getBytes(StandardCharsets.US_ASCII) : new byte[Integer.parseInt(size)];
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
                 response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-                response.write(true, ByteBuffer.wrap(body), callback);
+                response.write(true, ByteBuffer.wrap(body), Callback.from(() -> {
+                    endPoint.setIdleTimeout(idleMillis);
+                    callback.succeeded();
+                }, callback::failed));
                 return true;
             }
         });
