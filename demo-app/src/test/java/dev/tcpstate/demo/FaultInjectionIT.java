@@ -51,6 +51,11 @@ class FaultInjectionIT {
         assertEquals(outcome(plain.stdout()), outcome(faulty.stdout()));
         assertFalse(faulty.stderr().contains("Exception in thread"), faulty.stderr());
         assertFalse(faulty.stderr().contains("\tat "), "no stack trace reaches the application: " + faulty.stderr());
+        if (faulty.stdout().contains("== " + scenario + ": skipped")) {
+            // virtual-threads on JDK 17: no connection, so only a kernel sample can fail (or none does)
+            System.out.println(scenario + ": skipped on this JDK; no dropped count expected");
+            return;
+        }
         Matcher dropped = Pattern.compile("tcpstate: (\\d+) observations dropped to failures inside the agent")
                 .matcher(faulty.stderr());
         assertTrue(dropped.find(), faulty.stderr());
