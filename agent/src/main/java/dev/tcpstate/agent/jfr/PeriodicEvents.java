@@ -4,7 +4,6 @@ import dev.tcpstate.agent.registry.Connection;
 import dev.tcpstate.agent.registry.ConnectionRegistry;
 import dev.tcpstate.agent.registry.Endpoint;
 import dev.tcpstate.contract.TcpState;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import jdk.jfr.FlightRecorder;
 
@@ -13,8 +12,6 @@ import jdk.jfr.FlightRecorder;
  * any moment re-states the lingering connections and the counts per state.
  */
 public final class PeriodicEvents {
-
-    static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private PeriodicEvents() {
     }
@@ -88,28 +85,13 @@ public final class PeriodicEvents {
     private static volatile HostView lastHost = HostView.NONE;
     private static volatile LongSupplier lastDropped = () -> 0;
 
-    static boolean isLingering(TcpState s) {
-        switch (s) {
-            case SYN_SENT:
-            case FIN_WAIT_1:
-            case FIN_WAIT_2:
-            case CLOSE_WAIT:
-            case CLOSING:
-            case LAST_ACK:
-            case TIME_WAIT:
-                return true;
-            default:
-                return false;
-        }
-    }
-
     private static void lingering(ConnectionRegistry registry) {
         try {
             long now = System.nanoTime();
             for (Connection c : registry.liveConnections()) {
                 TcpState state = c.state();
                 long inState = now - c.stateSinceNanos();
-                if (!isLingering(state) || inState < LINGER_NANOS) {
+                if (!Connection.isLingering(state) || inState < Connection.LINGER_NANOS) {
                     continue;
                 }
                 LingeringConnectionEvent e = new LingeringConnectionEvent();

@@ -37,8 +37,6 @@ public final class ManagementBeans {
         String stop();
     }
 
-    /** A state counts as lingering after this long in it, as {@code tcpstate.LingeringConnection}. */
-    static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long SNAPSHOT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final ConnectionRegistry registry;
@@ -105,7 +103,7 @@ public final class ManagementBeans {
             TcpState s = conn.state();
             long inState = now - conn.stateSinceNanos();
             c[s.ordinal()]++;
-            if (lingers(s) && inState >= LINGER_NANOS) {
+            if (Connection.isLingering(s) && inState >= Connection.LINGER_NANOS) {
                 l[s.ordinal()]++;
             }
             o[s.ordinal()] = Math.max(o[s.ordinal()], inState);
@@ -116,13 +114,6 @@ public final class ManagementBeans {
         snapshotAt = now;
     }
 
-    static boolean lingers(TcpState s) {
-        return switch (s) {
-            case SYN_SENT, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT -> true;
-            default -> false;
-        };
-    }
-
     ConnectionInfo[] connections(int limit) {
         long now = System.nanoTime();
         // ranked on a light copy first: only the ones returned become ConnectionInfo (strings and all)
@@ -130,7 +121,7 @@ public final class ManagementBeans {
         }
         List<Ranked> all = new ArrayList<>();
         for (Connection c : registry.liveConnections()) {
-            all.add(new Ranked(c, lingers(c.state()), now - c.stateSinceNanos()));
+            all.add(new Ranked(c, Connection.isLingering(c.state()), now - c.stateSinceNanos()));
         }
         all.sort(Comparator.comparing((Ranked r) -> !r.lingers())
                 .thenComparing(Comparator.comparingLong(Ranked::inStateNanos).reversed())
@@ -154,10 +145,7 @@ public final class ManagementBeans {
     }
 
     private static String text(Endpoint e) {
-        if (e == null || e == Endpoint.UNKNOWN) {
-            return "";
-        }
-        return (e.address().indexOf(':') >= 0 ? "[" + e.address() + "]" : e.address()) + ":" + e.port();
+        return e == null || e == Endpoint.UNKNOWN ? "" : e.toString();
     }
 
     private record AgentBean(ManagementBeans beans, Agent agent) implements TcpStateMXBean {

@@ -14,6 +14,12 @@ import java.lang.ref.Reference;
  */
 public final class Connection {
 
+    /**
+     * How long a connection stays in a lingering state before it counts as lingering: re-stated by
+     * {@code tcpstate.LingeringConnection}, counted by the MBeans' {@code Lingering}.
+     */
+    public static final long LINGER_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+
     final long id;
     final SocketKind kind;
     final long firstSeenNanos;
@@ -59,6 +65,14 @@ public final class Connection {
         this.role = role;
         this.firstSeenNanos = nowNanos;
         this.stateSinceNanos = nowNanos;
+    }
+
+    /** The states where a connection left for a while is stuck or held by timers. */
+    public static boolean isLingering(TcpState s) {
+        return switch (s) {
+            case SYN_SENT, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT -> true;
+            default -> false;
+        };
     }
 
     public long id() {
