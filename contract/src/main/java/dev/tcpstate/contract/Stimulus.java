@@ -50,6 +50,20 @@ public enum Stimulus {
         return description;
     }
 
+    /**
+     * Whether the code that made this transition is the answer to "who did it": the calls that choose
+     * a connection's life (bind, connect, accept, shutdown, close). Their events carry the call's stack
+     * ({@link EventNames#STATE_CHANGE}); the outcomes the peer decides (connect returned or failed, end
+     * of stream, reset received), the cleaner's close of a collected socket, and what the kernel shows
+     * or the agent assumes carry none ({@link EventNames#STATE_CHANGE_NO_STACK}).
+     */
+    public boolean namesCode() {
+        return switch (this) {
+            case BIND_LISTEN, CONNECT, ACCEPT, SHUTDOWN_INPUT, SHUTDOWN_OUTPUT, CLOSE, ABORT -> true;
+            default -> false;
+        };
+    }
+
     /** The stimulus named {@code name}, or {@code null} when a recording holds something else. */
     public static Stimulus parse(String name) {
         return Vocabulary.parse(Stimulus.class, name);

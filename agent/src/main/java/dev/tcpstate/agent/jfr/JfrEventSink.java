@@ -40,7 +40,8 @@ public final class JfrEventSink implements EventSink {
             AgeBasis basis) {
         try {
             Faults.maybeFail("event commit");
-            StateChangeEvent e = new StateChangeEvent();
+            StateChangeFields e = stimulus != null && stimulus.namesCode()
+                    ? new StateChangeEvent() : new StateChangeNoStackEvent();
             if (!e.shouldCommit()) {
                 return;
             }

@@ -13,8 +13,9 @@ import jdk.jfr.Timespan;
 /** {@code tcpstate.LingeringConnection}: periodic re-statement of a lingering connection. See docs/events.md. */
 @Name(EventNames.LINGERING_CONNECTION)
 @Label("Lingering TCP Connection")
-@Description("A connection currently held in CLOSE_WAIT, FIN_WAIT_1, FIN_WAIT_2, LAST_ACK, CLOSING, TIME_WAIT or "
-        + "SYN_SENT for at least a second, re-stated every period so that any part of a recording shows it")
+@Description("A connection currently held in CLOSE_WAIT, FIN_WAIT_1, FIN_WAIT_2, LAST_ACK, CLOSING or SYN_SENT for at "
+        + "least a second, re-stated every period so that any part of a recording shows it (TIME_WAIT is only counted, "
+        + "in TCP State Summary)")
 @Category({"Java Application", "TCP Connections"})
 @StackTrace(false)
 @Period("5 s")

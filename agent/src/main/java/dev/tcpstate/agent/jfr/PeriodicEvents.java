@@ -91,7 +91,9 @@ public final class PeriodicEvents {
             for (Connection c : registry.liveConnections()) {
                 TcpState state = c.state();
                 long inState = now - c.stateSinceNanos();
-                if (!Connection.isLingering(state) || inState < Connection.LINGER_NANOS) {
+                if (!Connection.isLingering(state) || state == TcpState.TIME_WAIT || inState < Connection.LINGER_NANOS) {
+                    // TIME_WAIT is counted (StateSummary.timeWait), not re-stated: a storm holds tens of
+                    // thousands, each ended by the kernel's timer, and re-stating them cost more than the rest
                     continue;
                 }
                 LingeringConnectionEvent e = new LingeringConnectionEvent();

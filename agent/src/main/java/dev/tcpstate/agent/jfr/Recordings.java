@@ -48,8 +48,9 @@ public final class Recordings {
         }
         Recording recording = new Recording(Configuration.getConfiguration("default"));
         recording.setName(EventNames.RECORDING);
-        recording.enable("tcpstate.StateChange").withStackTrace();
-        recording.enable("tcpstate.Anomaly").withStackTrace();
+        recording.enable(EventNames.STATE_CHANGE).withStackTrace();
+        recording.enable(EventNames.STATE_CHANGE_NO_STACK).withoutStackTrace();
+        recording.enable(EventNames.ANOMALY).withStackTrace();
         recording.setToDisk(true);
         try {
             recording.setDestination(destination);

@@ -366,7 +366,7 @@ class KernelViewIT {
         for (List<Change> changes : run.recorded().connections().values()) {
             for (Change c : changes) {
                 if (c.source().equals("KERNEL") && run.held().isMine(c)) {
-                    System.out.println("[" + run.reader() + "] tcpstate.StateChange { connectionId = " + c.connectionId()
+                    System.out.println("[" + run.reader() + "] tcpstate.StateChangeNoStack { connectionId = " + c.connectionId()
                             + ", " + c.from() + " -> " + c.to() + ", trigger = \"" + c.trigger() + "\", local "
                             + c.localPort() + ", remote " + c.remotePort() + ", " + c.kind() + " " + c.role()
                             + ", kernelTimer = " + c.kernelTimer() + " }");

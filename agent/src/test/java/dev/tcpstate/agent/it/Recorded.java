@@ -12,7 +12,7 @@ import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * The tcpstate.StateChange events of a recording, grouped by connection, in the order they were
+ * The tcpstate.StateChange and StateChangeNoStack events of a recording, grouped by connection, in the order they were
  * committed; and its Anomaly, LingeringConnection and StateSummary events.
  */
 public final class Recorded {
@@ -52,7 +52,7 @@ public final class Recorded {
             } else if (type.equals("tcpstate.StateSummary")) {
                 r.summaries.add(e);
             }
-            if (!type.equals("tcpstate.StateChange")) {
+            if (!type.equals("tcpstate.StateChange") && !type.equals("tcpstate.StateChangeNoStack")) {
                 continue;
             }
             Change c = new Change(e.getLong("connectionId"), e.getString("fromState"), e.getString("toState"),

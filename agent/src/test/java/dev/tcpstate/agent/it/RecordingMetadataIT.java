@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tcpstate.contract.Stimulus;
 import dev.tcpstate.testsupport.ChildJvm;
 import dev.tcpstate.testsupport.Exited;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.util.TreeSet;
 import jdk.jfr.EventType;
 import jdk.jfr.Timespan;
 import jdk.jfr.ValueDescriptor;
+import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,7 +59,8 @@ class RecordingMetadataIT {
         Set<String> names = new TreeSet<>();
         ours.forEach(t -> names.add(t.getName()));
         assertEquals(Set.of("tcpstate.Anomaly", "tcpstate.EndOfChunk", "tcpstate.LibraryCall",
-                "tcpstate.LingeringConnection", "tcpstate.StateChange", "tcpstate.StateSummary"), names);
+                "tcpstate.LingeringConnection", "tcpstate.StateChange", "tcpstate.StateChangeNoStack",
+                "tcpstate.StateSummary"), names);
         String settings = Files.readString(Path.of(System.getProperty("tcpstate.jfc", "target/tcpstate.jfc")));
         for (String name : names) {
             assertTrue(settings.contains("<event name=\"" + name + "\">"), "the settings file names " + name);
@@ -66,6 +69,44 @@ class RecordingMetadataIT {
         RecordingFile.readAllEvents(recording).forEach(e -> seen.add(e.getEventType().getName()));
         assertTrue(seen.contains("tcpstate.StateChange"), seen.toString());
         assertTrue(seen.contains("tcpstate.StateSummary"), "the 5 s period ran during the 6 s pause: " + seen);
+    }
+
+    /**
+     * The transitions the application's calls made carry that call's stack, and only they: the
+     * peer's and the kernel's go to the stackless type, with the same fields.
+     */
+    @Test
+    void aStackOnlyOnTheTransitionsTheApplicationsCallsMade() throws Exception {
+        int withStack = 0;
+        int without = 0;
+        for (RecordedEvent e : RecordingFile.readAllEvents(recording)) {
+            String type = e.getEventType().getName();
+            if (type.equals("tcpstate.StateChange")) {
+                withStack++;
+                assertTrue(Stimulus.parse(e.getString("stimulus")).namesCode(), e.toString());
+                assertNotNull(e.getStackTrace(), e.toString());
+                assertTrue(e.getStackTrace().getFrames().stream()
+                        .anyMatch(f -> f.getMethod().getType().getName().startsWith(Scenarios.class.getName())),
+                        "the scenario's own call is on the stack: " + e);
+            } else if (type.equals("tcpstate.StateChangeNoStack")) {
+                without++;
+                Stimulus s = Stimulus.parse(e.getString("stimulus"));
+                assertFalse(s != null && s.namesCode(), e.toString());
+                assertEquals(null, e.getStackTrace(), e.toString());
+            }
+        }
+        // two active closes: connect, accept, two closes each with a stack; connect returned, EOF and the kernel's without
+        assertTrue(withStack >= 8, "events with a stack: " + withStack);
+        assertTrue(without >= 4, "events without: " + without);
+        List<String> fields = new ArrayList<>();
+        List<String> fieldsNoStack = new ArrayList<>();
+        for (EventType t : ours) {
+            List<String> names = t.getName().equals("tcpstate.StateChange") ? fields
+                    : t.getName().equals("tcpstate.StateChangeNoStack") ? fieldsNoStack : new ArrayList<>();
+            t.getFields().forEach(f -> names.add(f.getName() + ":" + f.getTypeName()));
+        }
+        assertFalse(fields.isEmpty());
+        assertEquals(fields, fieldsNoStack, "the two state-change types have the same fields");
     }
 
     @Test

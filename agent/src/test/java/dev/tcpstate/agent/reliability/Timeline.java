@@ -15,7 +15,7 @@ import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * A recording's {@code tcpstate.StateChange} events grouped by connection, each with the thread that
+ * A recording's {@code tcpstate.StateChange} and {@code tcpstate.StateChangeNoStack} events grouped by connection, each with the thread that
  * committed it, and the checks every timeline must pass: each event is a row of the state machine
  * (or, from the kernel, any change), and each starts where the previous one ended.
  */
@@ -45,7 +45,7 @@ public final class Timeline {
                 RecordedEvent e = file.readEvent();
                 String type = e.getEventType().getName();
                 switch (type) {
-                    case "tcpstate.StateChange":
+                    case "tcpstate.StateChange", "tcpstate.StateChangeNoStack":
                         t.events++;
                         t.connections.computeIfAbsent(e.getLong("connectionId"), k -> new ArrayList<>()).add(change(e, keepFrames));
                         break;

@@ -71,7 +71,7 @@ public final class TcpEventReader {
                 first = Math.min(first, time);
                 last = Math.max(last, time);
                 switch (name) {
-                    case EventNames.STATE_CHANGE -> changes.add(new StateChange(jvm, time,
+                    case EventNames.STATE_CHANGE, EventNames.STATE_CHANGE_NO_STACK -> changes.add(new StateChange(jvm, time,
                             f.number(item, "connectionId", -1),
                             TcpState.parse(f.string(item, "fromState")),
                             TcpState.parse(f.string(item, "toState")),

@@ -43,6 +43,7 @@ public final class CloseWaitHolder {
                 if (line.equals("record")) {
                     recording = new Recording();
                     recording.enable("tcpstate.StateChange");
+                    recording.enable("tcpstate.StateChangeNoStack");
                     recording.enable("tcpstate.LingeringConnection");
                     recording.start();
                     System.out.println("recording");

@@ -142,7 +142,7 @@ class PreexistingCloseWaitIT {
     private static Map<Integer, RecordedEvent> discoveries(Path dump, Set<Integer> ports) throws Exception {
         Map<Integer, RecordedEvent> found = new HashMap<>();
         for (RecordedEvent e : RecordingFile.readAllEvents(dump)) {
-            if (e.getEventType().getName().equals("tcpstate.StateChange") && ports.contains(e.getInt("localPort"))
+            if (e.getEventType().getName().equals("tcpstate.StateChangeNoStack") && ports.contains(e.getInt("localPort"))
                     && e.getString("trigger").equals("kernel: discovered in state CLOSE_WAIT")) {
                 found.put(e.getInt("localPort"), e);
             }

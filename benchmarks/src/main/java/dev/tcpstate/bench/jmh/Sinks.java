@@ -17,7 +17,8 @@ import jdk.jfr.Recording;
 public enum Sinks {
     NONE, JFR_NO_RECORDING, JFR_EVENTS_DISABLED, JFR_DEFAULT, JFR_NO_STACK;
 
-    private static final String[] OUR_EVENTS = {"tcpstate.StateChange", "tcpstate.Anomaly"};
+    private static final String[] OUR_EVENTS = {"tcpstate.StateChange", "tcpstate.StateChangeNoStack",
+            "tcpstate.Anomaly"};
 
     EventSink sink() {
         return this == NONE ? EventSink.NONE : new JfrEventSink();

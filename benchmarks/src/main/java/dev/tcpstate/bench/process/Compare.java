@@ -86,7 +86,7 @@ public final class Compare {
 
     // ---------------------------------------------------------------- the sections
 
-    private static final String[] OUR_EVENTS = {"tcpstate.StateChange", "tcpstate.Anomaly",
+    private static final String[] OUR_EVENTS = {"tcpstate.StateChange", "tcpstate.StateChangeNoStack", "tcpstate.Anomaly",
             "tcpstate.LingeringConnection", "tcpstate.StateSummary"};
 
     private List<String> recording(String name, boolean ourEvents) {

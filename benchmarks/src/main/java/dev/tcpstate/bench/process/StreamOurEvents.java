@@ -20,7 +20,7 @@ import jdk.jfr.consumer.RecordedThread;
  * <pre>StreamOurEvents FILE</pre>
  */
 public final class StreamOurEvents {
-    private static final String[] OUR_EVENTS = {"tcpstate.StateChange", "tcpstate.Anomaly",
+    private static final String[] OUR_EVENTS = {"tcpstate.StateChange", "tcpstate.StateChangeNoStack", "tcpstate.Anomaly",
             "tcpstate.LingeringConnection", "tcpstate.StateSummary"};
 
     private static long events;
