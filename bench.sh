@@ -5,9 +5,11 @@
 #   ./bench.sh [--jdk25 | --java=PATH] --jmh [JMH ARGS]                                   JMH micro-benchmarks
 #   ./bench.sh [--jdk25 | --java=PATH] --analyzer [ANALYZER OPTIONS]                       the analyzer on a 1 GiB recording
 #
-# COMPARE OPTIONS (all --key=value): --rounds=5 --only=startup,attach,cycles,bulk,memory,kernel
+# COMPARE OPTIONS (all --key=value): --rounds=5 --baseline-agent=JAR (another agent build: one more configuration of cycles and cold)
+#   --only=startup,attach,cycles,cold,storm,bulk,memory,kernel
 #   --cycles=30000 --warmup=20000 --bulk-bytes=1073741824 --startup-runs=10 --attach-runs=5
 #   --heap-connections=10000 --heap-wait=90 --kernel-pairs=5000 --kernel-samples=50
+#   --cold-runs=10 --cold-cycles=4000 --storm-rows=30000 --storm-seconds=20
 # ANALYZER OPTIONS (all --key=value): --analyzer-bytes=1073741824 --rounds=3 --heap=1g --jmc-heap=8g
 #   --small-heap=512m,256m --only=compare,memory --part-seconds=50 --part-connections=10000 (the recording is made once, kept in benchmarks/target/)
 #   --baseline-analyzer=JAR (another build of the analyzer, as one more configuration)

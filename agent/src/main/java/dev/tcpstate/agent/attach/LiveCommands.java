@@ -47,9 +47,10 @@ final class LiveCommands {
             try (JMXConnector jmx = JMXConnectorFactory.connect(new JMXServiceURL(localConnector(vm)))) {
                 MBeanServerConnection server = jmx.getMBeanServerConnection();
                 ObjectName name = new ObjectName(ManagementBeans.AGENT);
-                if (!server.isRegistered(name)) {
-                    throw new Failure(AttachCli.USAGE, "the agent in process " + pid + " has no MBean: it registers "
-                            + "it a second after it starts, when attached or started with live=on (see its stderr)");
+                if (!awaitRegistered(server, name)) {
+                    throw new Failure(AttachCli.USAGE, "the agent in process " + pid + " has no MBean after "
+                            + MBEAN_WAIT_MILLIS / 1000 + " s: it registers it a second after it starts, when attached or "
+                            + "started with live=on (see its stderr)");
                 }
                 return action.run(JMX.newMXBeanProxy(server, name, TcpStateMXBean.class));
             } catch (MalformedObjectNameException e) {
@@ -58,6 +59,26 @@ final class LiveCommands {
                 throw new Failure(AttachCli.REFUSED, "process " + pid + " did not answer: " + e.getCause());
             }
         });
+    }
+
+    /** How long a command waits for the MBean of an agent that is live but has not registered it yet. */
+    private static final long MBEAN_WAIT_MILLIS = 5_000;
+
+    /** The agent registers its MBean a second after it starts: a command run just after an attach waits for it. */
+    private static boolean awaitRegistered(MBeanServerConnection server, ObjectName name) throws IOException {
+        long deadline = System.nanoTime() + MBEAN_WAIT_MILLIS * 1_000_000;
+        while (!server.isRegistered(name)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The target's local JMX connector, started by the attach API when it is not running yet. */

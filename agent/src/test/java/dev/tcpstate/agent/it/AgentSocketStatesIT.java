@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tcpstate.agent.instrument.Hook;
 import dev.tcpstate.agent.instrument.Installer;
 import dev.tcpstate.agent.it.Recorded.Change;
+import dev.tcpstate.contract.Stimulus;
 import dev.tcpstate.testsupport.ChildJvm;
 import dev.tcpstate.testsupport.Exited;
 import java.nio.file.Files;
@@ -101,15 +102,20 @@ class AgentSocketStatesIT {
         assertEquals("Socket", accepted.kind());
     }
 
+    /** The application's calls (bind, connect, accept, shutdown, close) carry their stack; the peer's outcomes none. */
     @Test
-    void apiEventsCarryTheStackOfTheCodeThatCausedThem() {
+    void apiEventsOfTheApplicationsCallsCarryTheirStack() {
+        int withStack = 0;
         for (List<Change> changes : recorded.connections().values()) {
             for (Change c : changes) {
                 if (c.source().equals("API")) {
-                    assertTrue(c.hasStack(), c.toString());
+                    Stimulus s = Stimulus.parse(c.stimulus());
+                    assertEquals(s.namesCode(), c.hasStack(), c.toString());
+                    withStack += c.hasStack() ? 1 : 0;
                 }
             }
         }
+        assertTrue(withStack > 50, "events with a stack: " + withStack);
     }
 
     @Test
@@ -215,10 +221,8 @@ class AgentSocketStatesIT {
             assertStates(scenario, "SERVER", "ESTABLISHED", "FIN_WAIT_1", "TIME_WAIT");
             assertTrue(withAgent.stdout().contains(scenario + ": client's handler got -1"), withAgent.stdout());
         }
-        assertTrue(only("async-handler-eof", "CLIENT").get(2).frames()
-                .contains("sun.nio.ch.UnixAsynchronousSocketChannelImpl.finishRead"), "read pending when the FIN came");
-        assertTrue(only("async-handler-eof-ready", "CLIENT").get(2).frames()
-                .contains("sun.nio.ch.UnixAsynchronousSocketChannelImpl.implRead"), "FIN there before the read");
+        // which of the channel's methods delivered the -1 (finishRead, implRead) its stack told, before end of
+        // stream became a stackless event: each scenario makes one of them the path, by when it reads
     }
 
     private static void assertEndOfStreamFromTheApi(Change eof) {

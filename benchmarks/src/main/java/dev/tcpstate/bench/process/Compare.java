@@ -45,7 +45,7 @@ public final class Compare {
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = Options.parse(args);
         Compare c = new Compare(opt);
-        Set<String> only = Set.of(opt.getOrDefault("only", "cycles,bulk,startup,attach,memory,kernel").split(","));
+        Set<String> only = Set.of(opt.getOrDefault("only", "cycles,cold,storm,bulk,startup,attach,memory,kernel").split(","));
         c.header();
         long t0 = System.nanoTime();
         if (only.contains("startup")) {
@@ -57,6 +57,13 @@ public final class Compare {
         if (only.contains("cycles")) {
             c.cycles("classic");
             c.cycles("nio");
+        }
+        if (only.contains("cold")) {
+            c.cold("classic");
+            c.cold("nio");
+        }
+        if (only.contains("storm")) {
+            c.storm();
         }
         if (only.contains("bulk")) {
             c.bulk("classic");
@@ -113,20 +120,26 @@ public final class Compare {
     private void cycles(String api) throws Exception {
         String warmup = opt.getOrDefault("warmup", "20000");
         String measured = opt.getOrDefault("cycles", "30000");
-        String[] names = {"no agent, JFR default", "agent, JFR default", "agent, JFR, our events off"};
-        Series[] tput = new Series[3];
-        Series[] cpu = new Series[3];
-        for (int k = 0; k < 3; k++) {
+        String baseline = opt.get("baseline-agent");
+        String[] names = baseline == null
+                ? new String[] {"no agent, JFR default", "agent, JFR default", "agent, JFR, our events off"}
+                : new String[] {"no agent, JFR default", "agent, JFR default", "agent, JFR, our events off",
+                    "baseline agent, JFR default"};
+        int configs = names.length;
+        Series[] tput = new Series[configs];
+        Series[] cpu = new Series[configs];
+        for (int k = 0; k < configs; k++) {
             tput[k] = new Series(names[k]);
             cpu[k] = new Series(names[k]);
         }
         System.out.printf(Locale.ROOT, "%n== loopback cycles, %s: connect / write 4 / read 4 / close, %s cycles after %s "
                 + "of warm-up at least (more until the JIT is done), %d rounds%n", api, measured, warmup, rounds);
         for (int r = 0; r < rounds; r++) {
-            for (int j = 0; j < 3; j++) {
-                int k = (r + j) % 3;
+            for (int j = 0; j < configs; j++) {
+                int k = (r + j) % configs;
                 String tag = "cycles-" + api + "-" + k + "-" + r;
                 List<String> jvm = k == 0 ? recording(tag, true)
+                        : k == 3 ? concat(List.of("-javaagent:" + Paths.get(baseline).toAbsolutePath()), recording(tag, true))
                         : concat(agent(""), recording(tag, k == 1));
                 Map<String, Double> res = workload(jvm, "cycles", api, warmup, measured);
                 tput[k].add(res.get("cycles_per_s"));
@@ -153,6 +166,72 @@ public final class Compare {
         long ours = s.out.lines().filter(l -> l.trim().startsWith("tcpstate.StateChange"))
                 .mapToLong(l -> Long.parseLong(l.trim().split("\\s+")[1])).sum();
         System.out.printf(Locale.ROOT, "   recording of config %d, round 1: %d tcpstate.StateChange events%n", config, ours);
+    }
+
+    /** A short-lived JVM: its first cycles, with the agent's weaving and the first events' warm-up in them. */
+    private void cold(String api) throws Exception {
+        int n = Integer.parseInt(opt.getOrDefault("cold-runs", "10"));
+        String cycles = opt.getOrDefault("cold-cycles", "4000");
+        String baseline = opt.get("baseline-agent");
+        String[] names = baseline == null ? new String[] {"no agent, JFR default", "agent, JFR default"}
+                : new String[] {"no agent, JFR default", "agent, JFR default", "baseline agent, JFR default"};
+        int configs = names.length;
+        Series[] cyc = new Series[configs];
+        Series[] cpu = new Series[configs];
+        Series[] wall = new Series[configs];
+        for (int k = 0; k < configs; k++) {
+            cyc[k] = new Series(names[k]);
+            cpu[k] = new Series(names[k]);
+            wall[k] = new Series(names[k]);
+        }
+        System.out.printf(Locale.ROOT, "%n== cold start, %s: the first %s cycles of a fresh JVM (not waiting for the agent's "
+                + "weaving), %d runs each%n", api, cycles, n);
+        for (int r = 0; r < n; r++) {
+            for (int j = 0; j < configs; j++) {
+                int k = (r + j) % configs;
+                String tag = "cold-" + api + "-" + k + "-" + r;
+                List<String> jvm = k == 0 ? recording(tag, true)
+                        : concat(k == 2 ? List.of("-javaagent:" + Paths.get(baseline).toAbsolutePath()) : agent(""),
+                                recording(tag, true));
+                long t0 = System.nanoTime();
+                Map<String, Double> res = workload(jvm, "cold", api, cycles);
+                wall[k].add((System.nanoTime() - t0) / 1e6);
+                Files.deleteIfExists(work.resolve(tag + ".jfr"));
+                cyc[k].add(res.get("cycles_ms"));
+                cpu[k].add(res.get("process_cpu_ms"));
+            }
+        }
+        printAdded("the cycles' wall ms (lower is better)", cyc, "cold-" + api + "-cycles-ms");
+        printAdded("process CPU ms, start to last cycle", cpu, "cold-" + api + "-cpu-ms");
+        printAdded("whole process wall ms, spawn to exit", wall, "cold-" + api + "-process-ms");
+    }
+
+    /** A TIME_WAIT storm: what one kernel sample costs with that many rows, and whether a CLOSE_WAIT is still confirmed in time. */
+    private void storm() throws Exception {
+        String rows = opt.getOrDefault("storm-rows", "30000");
+        String seconds = opt.getOrDefault("storm-seconds", "20");
+        String[] keys = {"storm_ms", "samples", "rows_median", "sample_cpu_ms_median", "sample_cpu_ms_max",
+            "interval_ms_configured", "interval_ms_max", "close_wait_confirmed_after_ms"};
+        Map<String, Series> series = new LinkedHashMap<>();
+        for (String k : keys) {
+            series.put(k, new Series(k));
+        }
+        System.out.printf(Locale.ROOT, "%n== TIME_WAIT storm: %s connections closed first by the JVM (as many TIME_WAIT rows), "
+                + "one connection held in CLOSE_WAIT, then %s s of the kernel sampler's figures; agent + JFR default, "
+                + "%d rounds%n", rows, seconds, rounds);
+        for (int r = 0; r < rounds; r++) {
+            String tag = "storm-" + r;
+            Map<String, Double> res = workload(concat(agent(""), recording(tag, true)), "storm", rows, seconds);
+            Files.deleteIfExists(work.resolve(tag + ".jfr"));
+            for (String k : keys) {
+                series.get(k).add(res.get(k));
+            }
+        }
+        System.out.printf(Locale.ROOT, "   %-44s %s%n", "", "min / median / max");
+        for (Series x : series.values()) {
+            System.out.printf(Locale.ROOT, "   %-44s %s%n", x.name, x.stats());
+            tsv.add("storm\t" + x.name + "\t" + x.tsv());
+        }
     }
 
     private void bulk(String api) throws Exception {

@@ -25,7 +25,11 @@ import java.util.TreeMap;
  *
  * <pre>
  * cycles classic|nio WARMUP MEASURED   connect / write 4 bytes / read 4 bytes / close against an echo thread
+ * cold classic|nio N                   the same cycle, its first N in a fresh JVM (not waiting for the agent's weaving)
  * bulk classic|nio BYTES               one connection, BYTES sent one way (after a warm-up connection of BYTES/4)
+ * storm ROWS SECONDS                   (agent only) ROWS connections closed first by this JVM, so ROWS TIME_WAIT rows
+ *                                      in the kernel's table, and one connection left in CLOSE_WAIT; then SECONDS of
+ *                                      the kernel sampler's own figures, and when it confirmed the CLOSE_WAIT
  * trivial                              nothing: the start-up figure is the process's whole life
  * idle                                 prints its pid, then waits for its standard input to close
  * heap N WAIT_SECONDS                  heap after a full GC: before, with N connections open, after closing them,
@@ -42,15 +46,24 @@ public final class Workload {
     }
 
     public static void main(String[] args) throws Exception {
-        if (!args[0].equals("trivial") && !args[0].equals("idle")) {
+        if (!args[0].equals("trivial") && !args[0].equals("idle") && !args[0].equals("cold")) {
             awaitAgentInstalled();
         }
         switch (args[0]) {
             case "cycles":
-                cycles(args[1].equals("nio"), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+                int warmup = Integer.parseInt(args[2]);
+                int measured = Integer.parseInt(args[3]);
+                cycles(args[1].equals("nio"), cycle -> run(warmup, measured, cycle));
+                break;
+            case "cold":
+                int first = Integer.parseInt(args[2]);
+                cycles(args[1].equals("nio"), cycle -> cold(first, cycle));
                 break;
             case "bulk":
                 bulk(args[1].equals("nio"), Long.parseLong(args[2]));
+                break;
+            case "storm":
+                storm(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
                 break;
             case "trivial":
                 break;
@@ -93,7 +106,12 @@ public final class Workload {
         void run() throws Exception;
     }
 
-    private static void cycles(boolean nio, int warmup, int measured) throws Exception {
+    /** What to do with the cycle: measure its steady state, or its first cycles in a fresh JVM. */
+    interface Cycles {
+        void run(Cycle cycle) throws Exception;
+    }
+
+    private static void cycles(boolean nio, Cycles cycles) throws Exception {
         byte[] four = {1, 2, 3, 4};
         if (nio) {
             try (ServerSocketChannel server = ServerSocketChannel.open()) {
@@ -103,7 +121,7 @@ public final class Workload {
                 echo.start();
                 ByteBuffer out = ByteBuffer.wrap(four);
                 ByteBuffer in = ByteBuffer.allocate(4);
-                run(warmup, measured, () -> {
+                cycles.run(() -> {
                     try (SocketChannel ch = SocketChannel.open(address)) {
                         out.clear();
                         while (out.hasRemaining()) {
@@ -124,7 +142,7 @@ public final class Workload {
                 Thread echo = daemon(() -> classicEcho(server));
                 echo.start();
                 byte[] in = new byte[4];
-                run(warmup, measured, () -> {
+                cycles.run(() -> {
                     try (Socket s = new Socket()) {
                         s.connect(address);
                         s.getOutputStream().write(four);
@@ -135,6 +153,102 @@ public final class Workload {
                 });
             }
         }
+    }
+
+    /**
+     * The first {@code n} cycles of a fresh JVM, started at once (an agent given at launch may still be
+     * weaving): what a short-lived JVM (a test fork, a batch job) pays. The figures are the cycles' wall
+     * time and the process's CPU time from its start to the end of the last cycle.
+     */
+    private static void cold(int n, Cycle cycle) throws Exception {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            cycle.run();
+        }
+        long wall = System.nanoTime() - t0;
+        result("cycles_ms=%.1f process_cpu_ms=%.1f", wall / 1e6, OS.getProcessCpuTime() / 1e6);
+    }
+
+    /** Listeners of the storm: 28,232 ephemeral ports per destination would not hold 30,000 TIME_WAITs. */
+    private static final int STORM_LISTENERS = 4;
+
+    private static void storm(int rows, int seconds) throws Exception {
+        List<ServerSocket> servers = new ArrayList<>();
+        List<InetSocketAddress> addresses = new ArrayList<>();
+        for (int i = 0; i < STORM_LISTENERS; i++) {
+            ServerSocket server = new ServerSocket(0, 1024, LOOPBACK);
+            servers.add(server);
+            addresses.add(new InetSocketAddress(LOOPBACK, server.getLocalPort()));
+            daemon(() -> classicEcho(server)).start();
+        }
+        byte[] four = {1, 2, 3, 4};
+        byte[] in = new byte[4];
+        long t0 = System.nanoTime();
+        for (int i = 0; i < rows; i++) {
+            try (Socket s = new Socket()) {
+                s.connect(addresses.get(i % STORM_LISTENERS));
+                s.getOutputStream().write(four);
+                s.getInputStream().readNBytes(in, 0, 4);
+            }
+        }
+        long stormMillis = (System.nanoTime() - t0) / 1_000_000;
+        // one connection the peer closes and this JVM does not: CLOSE_WAIT, for the sampler to confirm
+        java.util.concurrent.atomic.AtomicLong confirmed = new java.util.concurrent.atomic.AtomicLong(-1);
+        java.util.concurrent.atomic.AtomicInteger heldPort = new java.util.concurrent.atomic.AtomicInteger(-1);
+        try (jdk.jfr.consumer.RecordingStream stream = new jdk.jfr.consumer.RecordingStream();
+                ServerSocket closer = new ServerSocket(0, 16, LOOPBACK);
+                Socket held = new Socket()) {
+            stream.enable("tcpstate.StateChangeNoStack");
+            stream.onEvent("tcpstate.StateChangeNoStack", e -> {
+                if (e.getInt("localPort") == heldPort.get() && "CLOSE_WAIT".equals(e.getString("toState"))
+                        && "KERNEL".equals(e.getString("source"))) {
+                    confirmed.compareAndSet(-1, e.getStartTime().toEpochMilli());
+                }
+            });
+            stream.startAsync();
+            held.connect(closer.getLocalSocketAddress());
+            heldPort.set(held.getLocalPort());
+            closer.accept().close();
+            long closedAt = System.currentTimeMillis();
+            dev.tcpstate.agent.kernel.KernelSampler sampler = dev.tcpstate.agent.kernel.KernelSampler.current();
+            if (sampler == null) {
+                throw new IllegalStateException("no kernel sampler: the storm needs the agent with its kernel view");
+            }
+            List<Double> cpuMillis = new ArrayList<>();
+            List<Double> rowCounts = new ArrayList<>();
+            long maxInterval = 0;
+            long seen = sampler.samples();
+            long end = System.nanoTime() + seconds * 1_000_000_000L;
+            while (System.nanoTime() < end) {
+                Thread.sleep(50);
+                long n = sampler.samples();
+                if (n != seen) {
+                    seen = n;
+                    cpuMillis.add(sampler.lastSampleCpuNanos() / 1e6);
+                    rowCounts.add((double) sampler.lastSampleRows());
+                    maxInterval = Math.max(maxInterval, sampler.intervalNanos());
+                }
+            }
+            long deadline = System.currentTimeMillis() + 5_000; // the stream flushes about once a second
+            while (confirmed.get() < 0 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            cpuMillis.sort(null);
+            rowCounts.sort(null);
+            result("storm_ms=%d samples=%d sample_cpu_ms_median=%.2f sample_cpu_ms_max=%.2f rows_median=%.0f "
+                    + "interval_ms_max=%.0f interval_ms_configured=%.0f close_wait_confirmed_after_ms=%d",
+                    stormMillis, cpuMillis.size(), median(cpuMillis), cpuMillis.isEmpty() ? 0 : cpuMillis.get(cpuMillis.size() - 1),
+                    median(rowCounts), maxInterval / 1e6, sampler.configuredIntervalNanos() / 1e6,
+                    confirmed.get() < 0 ? -1 : confirmed.get() - closedAt);
+        } finally {
+            for (ServerSocket server : servers) {
+                server.close();
+            }
+        }
+    }
+
+    private static double median(List<Double> sorted) {
+        return sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2);
     }
 
     /** Cycles per step of the warm-up after its minimum; and at most this many steps. */
