@@ -117,7 +117,9 @@ public final class AgentRuntime {
                         installation.woven().size()), null);
             } catch (Throwable t) {
                 SocketBridge.uninstall();
-                report(AgentStatus.failed(t.toString()), "agent not started: " + t);
+                // a short-lived JVM (a batch job, a test fork) may end before the weaving does: nothing to say
+                boolean jvmEnding = t instanceof IllegalStateException && "Shutdown in progress".equals(t.getMessage());
+                report(AgentStatus.failed(t.toString()), jvmEnding ? null : "agent not started: " + t);
             }
         }
     }
@@ -135,7 +137,7 @@ public final class AgentRuntime {
         // this thread deadlocks (seen on JDK 17 with the weaving in the background).
         PeriodicEvents.register(r, hostView(), this::droppedTotal, () -> {
             KernelSampler s = sampler;
-            return s != null && s.sampleNow();
+            return s != null && s.sampleIfWithinBudget();
         });
         startKernelView(r, options);
         SocketBridge.install(r);

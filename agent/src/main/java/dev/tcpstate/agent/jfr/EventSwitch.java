@@ -31,7 +31,8 @@ public final class EventSwitch {
 
     private static void update(java.util.function.Consumer<Boolean> onChange) {
         try {
-            boolean wanted = enabled(StateChangeEvent.class) || enabled(AnomalyEvent.class)
+            boolean wanted = enabled(StateChangeEvent.class) || enabled(StateChangeNoStackEvent.class)
+                    || enabled(AnomalyEvent.class)
                     || enabled(LingeringConnectionEvent.class) || enabled(StateSummaryEvent.class);
             synchronized (LOCK) {
                 if (last != null && last == wanted) {

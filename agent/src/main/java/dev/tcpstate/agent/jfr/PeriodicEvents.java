@@ -49,6 +49,7 @@ public final class PeriodicEvents {
         // Registered up front, so every recording's metadata describes all our events, even before
         // (or without) their first commit: JMC and the analyzer see the full contract.
         FlightRecorder.register(StateChangeEvent.class);
+        FlightRecorder.register(StateChangeNoStackEvent.class);
         FlightRecorder.register(AnomalyEvent.class);
         FlightRecorder.register(LibraryCallEvent.class);
         FlightRecorder.addPeriodicEvent(LingeringConnectionEvent.class, () -> lingering(registry));

@@ -52,6 +52,8 @@ public final class KernelSampler {
     private volatile long failures;
     private volatile long lastSampleCpuNanos = -1;
     private volatile int lastSampleRows = -1;
+    /** When the last sample began ({@link System#nanoTime}), by the sampler's thread or another. */
+    private volatile long lastSampleStartNanos;
     private volatile Throwable lastFailure;
 
     private final int budgetPercent;
@@ -273,7 +275,22 @@ public final class KernelSampler {
         }
     }
 
+    /**
+     * A sample now, as {@link #sampleNow}, unless the last one was too recent for the budget: taken less
+     * than its own cost times (100 / budget %) ago. The end of every chunk asks for one, and under a high
+     * event rate JFR rotates chunks several times a second: with a large table, each sample of theirs
+     * would cost what the budget allows for many seconds.
+     */
+    public boolean sampleIfWithinBudget() {
+        long cost = lastSampleCpuNanos;
+        if (samples > 0 && cost > 0 && System.nanoTime() - lastSampleStartNanos < cost * (100 / budgetPercent)) {
+            return false;
+        }
+        return sampleNow();
+    }
+
     private synchronized void sampleOnce(long start) throws Exception {
+        lastSampleStartNanos = start;
         inodes.rescanIfWanted(MIN_SAMPLES_BETWEEN_INODE_SCANS);
         sink.beginSample(start);
         lastSampleRows = table.read(sink);

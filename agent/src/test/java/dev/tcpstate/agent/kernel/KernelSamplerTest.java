@@ -81,6 +81,50 @@ class KernelSamplerTest {
         assertTrue(sampler.socketInodes().scans() >= 1);
     }
 
+    /**
+     * The end of a chunk asks for a sample; JFR rotates chunks several times a second under a high
+     * event rate. A table that costs 30 ms a sample is then read again only once 3 s (1 %) have passed.
+     */
+    @Test
+    void anExtraSampleIsSkippedWhileTheLastOneIsTooRecentForTheBudget() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        KernelTable slow = new KernelTable() {
+            @Override
+            public String name() {
+                return "slow";
+            }
+
+            @Override
+            public int read(KernelRowSink sink) {
+                reads.incrementAndGet();
+                long until = threadCpu() + TimeUnit.MILLISECONDS.toNanos(30);
+                long spin = 0;
+                while (threadCpu() < until) {
+                    spin++; // burns CPU, which the sampler measures
+                }
+                return spin < 0 ? 1 : 0;
+            }
+        };
+        KernelSampler sampler = new KernelSampler(new KernelRows(), slow,
+                new SocketInodes(Paths.get("/nonexistent"), 10), TimeUnit.SECONDS.toNanos(30), System.err);
+        sampler.thread().start(); // its first sample measures the cost, then it waits 30 s
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (sampler.lastSampleCpuNanos() < 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(sampler.lastSampleCpuNanos() >= TimeUnit.MILLISECONDS.toNanos(25), "cost " + sampler.lastSampleCpuNanos());
+        int before = reads.get();
+        assertFalse(sampler.sampleIfWithinBudget(), "30 ms a second ago would be 3 %");
+        assertEquals(before, reads.get());
+        assertTrue(sampler.sampleNow(), "a stop or an exit still samples");
+        assertEquals(before + 1, reads.get());
+        sampler.stop();
+    }
+
+    private static long threadCpu() {
+        return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    }
+
     @Test
     void failuresAreCountedAndStopTheSamplerWithOneMessage() throws Exception {
         KernelTable broken = new KernelTable() {
