@@ -235,11 +235,13 @@ public final class KernelSampler {
                     consecutiveFailures = 0;
                     long cpu = threadCpuNanos();
                     long cost = cpu >= 0 && cpuStart >= 0 ? cpu - cpuStart : System.nanoTime() - start;
+                    long previous = lastSampleCpuNanos;
                     lastSampleCpuNanos = cost;
                     // The first samples pay for class loading, a cold JIT and the first /proc/self/fd
                     // scan: judging the pace on them would slow the sampler down for nothing.
                     if (samples > WARM_UP_SAMPLES) {
-                        intervalNanos = adapt(intervalNanos, configuredIntervalNanos, cost, budgetPercent);
+                        intervalNanos = adapt(intervalNanos, configuredIntervalNanos, paceCost(cost, previous),
+                                budgetPercent);
                     }
                 } catch (Throwable t) {
                     failures++;
@@ -296,6 +298,15 @@ public final class KernelSampler {
         lastSampleRows = table.read(sink);
         sink.endSample();
         samples++;
+    }
+
+    /**
+     * The cost the pace follows: the cheaper of the last two samples'. A burst (the sample after a storm
+     * of closes records thousands of transitions, once) does not stall the view for a minute; a table
+     * that stays large stretches the interval from its second sample on.
+     */
+    static long paceCost(long cost, long previous) {
+        return previous > 0 ? Math.min(cost, previous) : cost;
     }
 
     /** The next interval: long enough that {@code cost} stays within the budget, never below the configured one. */

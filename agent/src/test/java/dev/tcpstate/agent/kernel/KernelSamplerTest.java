@@ -46,6 +46,14 @@ class KernelSamplerTest {
     }
 
     @Test
+    void oneCostlySampleDoesNotSetThePaceTwoInARowDo() {
+        long ms = TimeUnit.MILLISECONDS.toNanos(1);
+        assertEquals(5 * ms, KernelSampler.paceCost(300 * ms, 5 * ms), "a burst after cheap samples");
+        assertEquals(60 * ms, KernelSampler.paceCost(60 * ms, 300 * ms), "the table stayed large");
+        assertEquals(300 * ms, KernelSampler.paceCost(300 * ms, -1), "no earlier sample");
+    }
+
+    @Test
     void samplesOnItsOwnDaemonThreadBracketedByBeginAndEnd() throws Exception {
         ProcTcpTable proc = ProcTcpTable.ofThisProcess();
         assumeTrue(proc != null, "skipped: no /proc/self/net/tcp6 here");

@@ -29,6 +29,8 @@ public final class Compare {
     private final String classes;
     private final Path work;
     private final int rounds;
+    /** The file name of {@code --baseline-agent}, to tell its runs apart in the per-thread lines; null without. */
+    private static String baselineAgent;
     private final List<String> tsv = new ArrayList<>();
     private int runs;
     private int feature;
@@ -40,6 +42,7 @@ public final class Compare {
         this.classes = Paths.get(opt.getOrDefault("classes", "benchmarks/target/classes")).toAbsolutePath().toString();
         this.work = Files.createDirectories(Paths.get(opt.getOrDefault("work", "benchmarks/target/bench-work")).toAbsolutePath());
         this.rounds = Integer.parseInt(opt.getOrDefault("rounds", "5"));
+        baselineAgent = opt.containsKey("baseline-agent") ? Paths.get(opt.get("baseline-agent")).getFileName().toString() : null;
     }
 
     public static void main(String[] args) throws Exception {
@@ -428,6 +431,7 @@ public final class Compare {
             text.lines().filter(l -> l.startsWith("THREADS ")).findFirst()
                     .ifPresent(l -> System.out.println("   " + String.join(" ", cmd.subList(cmd.size() - 4, cmd.size() - 2))
                             + (cmd.stream().anyMatch(a -> a.startsWith("-javaagent")) ? ", agent" : "")
+                            + (baselineAgent != null && cmd.stream().anyMatch(a -> a.contains(baselineAgent)) ? " (baseline)" : "")
                             + (cmd.stream().anyMatch(a -> a.contains("#enabled=false")) ? ", our events off" : "")
                             + ": " + l + text.lines().filter(w -> w.startsWith("WARMUP ")).findFirst()
                                     .map(w -> " (after " + w.substring(7) + " of warm-up)").orElse("")));
