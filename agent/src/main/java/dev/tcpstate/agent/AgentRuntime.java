@@ -135,9 +135,9 @@ public final class AgentRuntime {
         // Every event class is registered, and so initialized, here, before any other thread can
         // reach one: an application thread initializing an event class while JFR registers it from
         // this thread deadlocks (seen on JDK 17 with the weaving in the background).
-        PeriodicEvents.register(r, hostView(), this::droppedTotal, () -> {
+        PeriodicEvents.register(r, hostView(), this::droppedTotal, withinBudgetOnly -> {
             KernelSampler s = sampler;
-            return s != null && s.sampleIfWithinBudget();
+            return s != null && (withinBudgetOnly ? s.sampleIfWithinBudget() : s.sampleNow());
         });
         startKernelView(r, options);
         SocketBridge.install(r);

@@ -42,8 +42,20 @@ public final class PeriodicEvents {
         };
     }
 
+    /** A last kernel sample for the end of a chunk; true when one was taken. */
+    public interface LastSample {
+        /** @param withinBudgetOnly skip it when the last sample was too recent for the sampler's budget */
+        boolean take(boolean withinBudgetOnly);
+    }
+
+    /**
+     * JFR's thread of periodic work, which also ends a chunk when it reaches its size limit: under a
+     * high event rate several times a second. Dumps, stops and the exit end theirs on other threads.
+     */
+    private static final String JFR_PERIODIC_THREAD = "JFR Periodic Tasks";
+
     public static void register(ConnectionRegistry registry, HostView host, LongSupplier dropped,
-            java.util.function.BooleanSupplier sampleKernel) {
+            LastSample sampleKernel) {
         lastHost = host;
         lastDropped = dropped;
         // Registered up front, so every recording's metadata describes all our events, even before
@@ -60,11 +72,12 @@ public final class PeriodicEvents {
     /**
      * At the end of each chunk (JFR calls this on the thread that dumps, stops or shuts down): a last
      * kernel sample, so that a recording ends with what the kernel shows then, not what it showed up to
-     * a period before; then the picture re-stated, then the marker.
+     * a period before; then the picture re-stated, then the marker. A rotation for size, on JFR's
+     * periodic thread, samples only within the sampler's budget.
      */
-    private static void endOfChunk(ConnectionRegistry registry, java.util.function.BooleanSupplier sampleKernel) {
+    private static void endOfChunk(ConnectionRegistry registry, LastSample sampleKernel) {
         try {
-            boolean sampled = sampleKernel.getAsBoolean();
+            boolean sampled = sampleKernel.take(Thread.currentThread().getName().equals(JFR_PERIODIC_THREAD));
             emitNow(registry);
             EndOfChunkEvent e = new EndOfChunkEvent();
             e.kernelSampled = sampled;

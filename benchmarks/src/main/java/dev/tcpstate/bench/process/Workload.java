@@ -235,10 +235,10 @@ public final class Workload {
             }
             cpuMillis.sort(null);
             rowCounts.sort(null);
-            result("storm_ms=%d samples=%d sample_cpu_ms_median=%.2f sample_cpu_ms_max=%.2f rows_median=%.0f "
+            result("netlink=%d storm_ms=%d samples=%d sample_cpu_ms_median=%.2f sample_cpu_ms_max=%.2f rows_median=%.0f "
                     + "interval_ms_max=%.0f interval_ms_configured=%.0f close_wait_confirmed_after_ms=%d "
                     + "proc_read_only_cpu_ms=%.2f",
-                    stormMillis, cpuMillis.size(), median(cpuMillis), cpuMillis.isEmpty() ? 0 : cpuMillis.get(cpuMillis.size() - 1),
+                    sampler.readerName().equals("netlink") ? 1 : 0, stormMillis, cpuMillis.size(), median(cpuMillis), cpuMillis.isEmpty() ? 0 : cpuMillis.get(cpuMillis.size() - 1),
                     median(rowCounts), maxInterval / 1e6, sampler.configuredIntervalNanos() / 1e6,
                     confirmed.get() < 0 ? -1 : confirmed.get() - closedAt, procReadOnlyCpuMillis());
         } finally {
