@@ -26,7 +26,9 @@ import java.util.function.LongPredicate;
  * pending. The kernel chose its local port, but the JDK reveals it only once connected
  * ({@code SocketChannel.getLocalAddress()} is null until then). Its SYN_SENT row is adopted by the one
  * pending connection to the same peer, when exactly one such connection and one such row exist;
- * otherwise it is left alone, never discovered as a second connection.
+ * otherwise it is left alone, never discovered as a second connection. On loopback the handshake is
+ * over before the application calls {@code finishConnect}: a row of ours in a later state that matches
+ * nothing is left alone too while a connect to its peer is pending, and found in a later sample.
  */
 public final class KernelReconciler implements KernelRowSink {
 
@@ -44,6 +46,8 @@ public final class KernelReconciler implements KernelRowSink {
     private long sampleStartNanos;
     /** This sample's SYN_SENT rows that matched no 4-tuple, by peer; usually none. */
     private final Map<Endpoint, List<KernelRow>> unmatchedSynSent = new HashMap<>();
+    /** This sample's rows of ours past SYN_SENT that matched no 4-tuple (bounded): discovered at its end. */
+    private final List<KernelRow> undiscovered = new ArrayList<>();
     /** This process's listening ports, gathered at this sample's first discovery; null until then. */
     private Set<Integer> listenerPorts;
 
@@ -82,6 +86,7 @@ public final class KernelReconciler implements KernelRowSink {
             registry.observeSuperseded(c);
         }
         unmatchedSynSent.clear();
+        undiscovered.clear();
         listenerPorts = null;
     }
 
@@ -124,7 +129,11 @@ public final class KernelReconciler implements KernelRowSink {
             }
             if (row.inode() != 0 && observed != TcpState.SYN_RECEIVED) {
                 if (ownInode.test(row.inode())) {
-                    discover(row, observed);
+                    if (undiscovered.size() < MAX_UNPLACED) {
+                        undiscovered.add(row.copy()); // unless a connect to its peer is pending
+                    } else {
+                        discover(row, observed);
+                    }
                 } else if (unplaced.size() < MAX_UNPLACED && unplacedInode.test(row.inode())) {
                     unplaced.add(row.copy());
                 }
@@ -173,9 +182,17 @@ public final class KernelReconciler implements KernelRowSink {
             }
         }
         unplaced.clear();
+        Map<Endpoint, List<Connection>> pending = unmatchedSynSent.isEmpty() && undiscovered.isEmpty()
+                ? Map.of() : pendingConnects();
         if (!unmatchedSynSent.isEmpty()) {
-            adoptOrDiscoverSynSent();
+            adoptOrDiscoverSynSent(pending);
         }
+        for (KernelRow row : undiscovered) {
+            if (!pending.containsKey(remote(row))) {
+                discover(row, TcpState.fromLinuxCode(row.linuxState()));
+            }
+        }
+        undiscovered.clear();
         for (Connection c : tuples.connections()) {
             boolean vanished;
             synchronized (c) {
@@ -190,7 +207,8 @@ public final class KernelReconciler implements KernelRowSink {
         }
     }
 
-    private void adoptOrDiscoverSynSent() {
+    /** The connects still pending (SYN_SENT as the API saw it, no local port known yet), by peer. */
+    private Map<Endpoint, List<Connection>> pendingConnects() {
         Map<Endpoint, List<Connection>> pending = new HashMap<>();
         for (Connection c : registry.liveConnections()) {
             synchronized (c) {
@@ -200,6 +218,10 @@ public final class KernelReconciler implements KernelRowSink {
                 }
             }
         }
+        return pending;
+    }
+
+    private void adoptOrDiscoverSynSent(Map<Endpoint, List<Connection>> pending) {
         for (Map.Entry<Endpoint, List<KernelRow>> e : unmatchedSynSent.entrySet()) {
             List<KernelRow> rows = e.getValue();
             List<Connection> waiting = pending.getOrDefault(e.getKey(), List.of());

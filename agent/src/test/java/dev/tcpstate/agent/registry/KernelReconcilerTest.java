@@ -98,6 +98,20 @@ class KernelReconcilerTest {
         assertEquals(2, registry.size(), "nothing discovered");
     }
 
+    /**
+     * On loopback the handshake is over before the application calls finishConnect: a sample can list
+     * the connection ESTABLISHED while the JDK has not told its local port. It is not discovered as a
+     * second connection (seen with Netty's NIO client and the JDK HttpClient); a row to another peer is.
+     */
+    @Test
+    void anEstablishedRowToThePeerOfAPendingConnectIsNotDiscoveredAsASecondConnection() {
+        pendingConnect(8080);
+        sampleOf(row(50000, 8080, ESTABLISHED, 1050), row(50001, 9090, ESTABLISHED, 1051));
+        assertEquals(2, registry.size(), "the pending connect, and the connection to 9090");
+        assertEquals(List.of("SocketChannel 0>8080 CLOSED->SYN_SENT API", "Kernel 50001>9090 CLOSED->ESTABLISHED KERNEL"),
+                events);
+    }
+
     @Test
     void synSentRowOfThisProcessWithNoPendingConnectIsDiscovered() {
         sample(50000);
