@@ -188,7 +188,8 @@ public final class KernelReconciler implements KernelRowSink {
             adoptOrDiscoverSynSent(pending);
         }
         for (KernelRow row : undiscovered) {
-            if (!pending.containsKey(remote(row))) {
+            // a connect that completed while the sample was read has its 4-tuple by now
+            if (!pending.containsKey(remote(row)) && tuples.get(row) == null) {
                 discover(row, TcpState.fromLinuxCode(row.linuxState()));
             }
         }

@@ -112,6 +112,18 @@ class KernelReconcilerTest {
                 events);
     }
 
+    /** The connect completes while the sample is read: its row, read before, is the connection's, not a new one. */
+    @Test
+    void aRowOfAConnectThatCompletedWhileTheSampleWasReadIsNotDiscovered() {
+        Connection c = pendingConnect(8080);
+        reconciler.beginSample(System.nanoTime());
+        reconciler.row(row(50000, 8080, ESTABLISHED, 1050));
+        registry.setEndpoints(c, Endpoint.of(InetAddress.getLoopbackAddress(), 50000), null);
+        registry.apply(c, Stimulus.CONNECT_ESTABLISHED, "SocketChannel.finishConnect");
+        reconciler.endSample();
+        assertEquals(1, registry.size(), "no second, discovered connection");
+    }
+
     @Test
     void synSentRowOfThisProcessWithNoPendingConnectIsDiscovered() {
         sample(50000);
