@@ -29,7 +29,7 @@ public final class Compare {
     private final String classes;
     private final Path work;
     private final int rounds;
-    /** The file name of {@code --baseline-agent}, to tell its runs apart in the per-thread lines; null without. */
+    /** {@code --baseline-agent} as an absolute path, also to tell its runs apart in the per-thread lines; null without. */
     private static String baselineAgent;
     private final List<String> tsv = new ArrayList<>();
     private int runs;
@@ -42,7 +42,7 @@ public final class Compare {
         this.classes = Paths.get(opt.getOrDefault("classes", "benchmarks/target/classes")).toAbsolutePath().toString();
         this.work = Files.createDirectories(Paths.get(opt.getOrDefault("work", "benchmarks/target/bench-work")).toAbsolutePath());
         this.rounds = Integer.parseInt(opt.getOrDefault("rounds", "5"));
-        baselineAgent = opt.containsKey("baseline-agent") ? Paths.get(opt.get("baseline-agent")).getFileName().toString() : null;
+        baselineAgent = opt.containsKey("baseline-agent") ? Paths.get(opt.get("baseline-agent")).toAbsolutePath().toString() : null;
     }
 
     public static void main(String[] args) throws Exception {
@@ -123,8 +123,7 @@ public final class Compare {
     private void cycles(String api) throws Exception {
         String warmup = opt.getOrDefault("warmup", "20000");
         String measured = opt.getOrDefault("cycles", "30000");
-        String baseline = opt.get("baseline-agent");
-        String[] names = baseline == null
+        String[] names = baselineAgent == null
                 ? new String[] {"no agent, JFR default", "agent, JFR default", "agent, JFR, our events off"}
                 : new String[] {"no agent, JFR default", "agent, JFR default", "agent, JFR, our events off",
                     "baseline agent, JFR default"};
@@ -142,7 +141,7 @@ public final class Compare {
                 int k = (r + j) % configs;
                 String tag = "cycles-" + api + "-" + k + "-" + r;
                 List<String> jvm = k == 0 ? recording(tag, true)
-                        : k == 3 ? concat(List.of("-javaagent:" + Paths.get(baseline).toAbsolutePath()), recording(tag, true))
+                        : k == 3 ? concat(List.of("-javaagent:" + baselineAgent), recording(tag, true))
                         : concat(agent(""), recording(tag, k == 1));
                 Map<String, Double> res = workload(jvm, "cycles", api, warmup, measured);
                 tput[k].add(res.get("cycles_per_s"));
@@ -175,8 +174,7 @@ public final class Compare {
     private void cold(String api) throws Exception {
         int n = Integer.parseInt(opt.getOrDefault("cold-runs", "10"));
         String cycles = opt.getOrDefault("cold-cycles", "4000");
-        String baseline = opt.get("baseline-agent");
-        String[] names = baseline == null ? new String[] {"no agent, JFR default", "agent, JFR default"}
+        String[] names = baselineAgent == null ? new String[] {"no agent, JFR default", "agent, JFR default"}
                 : new String[] {"no agent, JFR default", "agent, JFR default", "baseline agent, JFR default"};
         int configs = names.length;
         Series[] cyc = new Series[configs];
@@ -194,7 +192,7 @@ public final class Compare {
                 int k = (r + j) % configs;
                 String tag = "cold-" + api + "-" + k + "-" + r;
                 List<String> jvm = k == 0 ? recording(tag, true)
-                        : concat(k == 2 ? List.of("-javaagent:" + Paths.get(baseline).toAbsolutePath()) : agent(""),
+                        : concat(k == 2 ? List.of("-javaagent:" + baselineAgent) : agent(""),
                                 recording(tag, true));
                 long t0 = System.nanoTime();
                 Map<String, Double> res = workload(jvm, "cold", api, cycles);
