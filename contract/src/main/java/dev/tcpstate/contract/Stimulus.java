@@ -52,14 +52,16 @@ public enum Stimulus {
 
     /**
      * Whether the code that made this transition is the answer to "who did it": the calls that choose
-     * a connection's life (bind, connect, accept, shutdown, close). Their events carry the call's stack
-     * ({@link EventNames#STATE_CHANGE}); the outcomes the peer decides (connect returned or failed, end
-     * of stream, reset received), the cleaner's close of a collected socket, and what the kernel shows
-     * or the agent assumes carry none ({@link EventNames#STATE_CHANGE_NO_STACK}).
+     * a connection's life (bind, connect, accept, shutdown, close), and a connect's return, which for a
+     * blocking connect is the connect's only event (its CLOSED to SYN_SENT is folded into it). Their
+     * events carry the call's stack ({@link EventNames#STATE_CHANGE}); the outcomes the peer decides
+     * (end of stream, reset received), the cleaner's close of a collected socket, and what the kernel
+     * shows or the agent assumes carry none ({@link EventNames#STATE_CHANGE_NO_STACK}).
      */
     public boolean namesCode() {
         return switch (this) {
-            case BIND_LISTEN, CONNECT, ACCEPT, SHUTDOWN_INPUT, SHUTDOWN_OUTPUT, CLOSE, ABORT -> true;
+            case BIND_LISTEN, CONNECT, CONNECT_ESTABLISHED, CONNECT_FAILED, ACCEPT, SHUTDOWN_INPUT, SHUTDOWN_OUTPUT,
+                    CLOSE, ABORT -> true;
             default -> false;
         };
     }

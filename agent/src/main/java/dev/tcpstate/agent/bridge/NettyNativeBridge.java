@@ -88,7 +88,9 @@ public final class NettyNativeBridge {
     /** An io_uring channel submits its connect to the ring. */
     public static void ioUringConnectStart(Object channel, Object remote) {
         try {
-            connectStart(NettyNativeSockets.socketOfChannel(channel), remote);
+            Object socket = NettyNativeSockets.socketOfChannel(channel);
+            connectStart(socket, remote);
+            SocketBridge.connectSubmitted(socket, "Netty Socket.connect");
         } catch (Throwable t) {
             SocketBridge.drop();
         }

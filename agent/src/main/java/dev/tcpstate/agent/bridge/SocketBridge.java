@@ -82,6 +82,14 @@ public final class SocketBridge {
         guarded(connected ? Handoff.CONNECTED : Handoff.CONNECT_PENDING, socket, failure, trigger);
     }
 
+    /**
+     * A connect handed to something that completes it later (io_uring's ring), on the connecting
+     * thread: its start is recorded now, with this stack, as a non-blocking connect's at its return.
+     */
+    public static void connectSubmitted(Object socket, String trigger) {
+        guarded(Handoff.CONNECT_SUBMITTED, socket, null, trigger);
+    }
+
     public static void listen(Object listener, String trigger) {
         guarded(Handoff.LISTEN, listener, null, trigger);
     }
@@ -164,7 +172,7 @@ public final class SocketBridge {
     // ---------------------------------------------------------------- the guard
 
     /** What a guarded call hands on; {@code arg} is the one argument beyond the socket and the trigger. */
-    private enum Handoff { CONNECT_START, CONNECTED, CONNECT_PENDING, LISTEN, ACCEPTED, STIMULUS, IO_FAILURE, CLOSE }
+    private enum Handoff { CONNECT_START, CONNECTED, CONNECT_PENDING, CONNECT_SUBMITTED, LISTEN, ACCEPTED, STIMULUS, IO_FAILURE, CLOSE }
 
     /**
      * The one place a call reaches the registry: not while the agent is off, never throwing, every
@@ -181,6 +189,7 @@ public final class SocketBridge {
                 case CONNECT_START -> connectStart(r, socket, arg, trigger);
                 case CONNECTED -> connectEnd(r, socket, true, (Throwable) arg, trigger);
                 case CONNECT_PENDING -> connectEnd(r, socket, false, (Throwable) arg, trigger);
+                case CONNECT_SUBMITTED -> connectSubmitted(r, socket, trigger);
                 case LISTEN -> listen(r, socket, trigger);
                 case ACCEPTED -> accepted(r, socket, arg, trigger);
                 case STIMULUS -> apply(r, socket, (Stimulus) arg, trigger);
@@ -239,6 +248,15 @@ public final class SocketBridge {
         r.setEndpoints(c, adapter.local(socket), adapter.remote(socket));
         if (connected) {
             r.apply(c, Stimulus.CONNECT_ESTABLISHED, trigger);
+        } else {
+            r.connectPending(c, trigger);
+        }
+    }
+
+    private static void connectSubmitted(ConnectionRegistry r, Object socket, String trigger) {
+        Connection c = r.lookup(socket);
+        if (c != null) {
+            r.connectPending(c, trigger);
         }
     }
 

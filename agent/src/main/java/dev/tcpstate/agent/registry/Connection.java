@@ -52,6 +52,11 @@ public final class Connection {
     /** The application read the end of its input stream. */
     boolean endOfStreamRead;
     /**
+     * A connect has begun and its CLOSED to SYN_SENT is not yet recorded: the connect's own return
+     * records it together with its outcome ({@link Transitions#fire}), or alone when it returns pending.
+     */
+    boolean connectUnrecorded;
+    /**
      * The registry's weak reference to its socket object while tracked, else null: cleared by the GC
      * once the socket is unreachable, which can be before the reference is enqueued.
      */

@@ -201,6 +201,13 @@ public final class ConnectionRegistry {
         }
     }
 
+    /** A connect returned still pending: see {@link Transitions#connectPending}. */
+    public void connectPending(Connection c, String trigger) {
+        synchronized (c) {
+            transitions.connectPending(c, trigger);
+        }
+    }
+
     /**
      * A state the kernel showed for this connection; the kernel is the truth, so it is never an
      * anomaly. {@code trigger} null names the segment that explains the change, when one does.

@@ -54,6 +54,8 @@ final class KernelObservations {
 
     /** {@code sampleStartNanos} of an observation that is not a row of a sample. */
     static final long NO_SAMPLE = Long.MIN_VALUE;
+    /** How long the kernel view leaves a connection whose connect has not returned to that return. */
+    static final long UNRECORDED_CONNECT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
     private final Transitions transitions;
     private final LiveConnections live;
@@ -161,6 +163,13 @@ final class KernelObservations {
     private void observe(Connection c, TcpState observed, long timerMillis, String trigger, long sampleStartNanos,
             Seen seen) {
         synchronized (c) {
+            if (sampleStartNanos != NO_SAMPLE && c.connectUnrecorded
+                    && sampleStartNanos - c.stateSinceNanos < UNRECORDED_CONNECT_NANOS) {
+                // A blocking connect is under way: its return records how it began and ended, with the
+                // connect's stack; a sample that read the handshake's end in the microseconds before the
+                // return would take that from it. A return the agent missed is no longer waited for.
+                return;
+            }
             if (sampleStartNanos != NO_SAMPLE && c.closeInFlight && observed != TcpState.CLOSED
                     && sampleStartNanos - c.releasedNanos < CLOSE_IN_FLIGHT_NANOS) {
                 // The application's close has begun and not returned: whatever this sample read of the

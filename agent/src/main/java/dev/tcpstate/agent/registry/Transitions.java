@@ -60,7 +60,14 @@ final class Transitions {
             default:
                 TcpState to = StateMachine.next(from, stimulus);
                 long now = System.nanoTime();
-                emit(c, from, to, stimulus, cause, source, trigger, now - c.stateSinceNanos, timerMillis);
+                if (stimulus == Stimulus.CONNECT) {
+                    // Recorded when the connect returns: a blocking connect's one event then says both
+                    // that it began (startTime - previousStateDuration) and how it ended.
+                    c.connectUnrecorded = true;
+                } else {
+                    c.connectUnrecorded = false;
+                    emit(c, from, to, stimulus, cause, source, trigger, now - c.stateSinceNanos, timerMillis);
+                }
                 c.state = to;
                 c.visited |= 1 << to.ordinal();
                 c.stateSource = source;
@@ -80,6 +87,18 @@ final class Transitions {
             sink.stateChange(c, from, to, stimulus, cause, source, trigger, previousNanos, timerMillis);
         } catch (Throwable ignored) {
             // the sink counts its own failures; the registry's state stays right regardless
+        }
+    }
+
+    /**
+     * A connect returned without an outcome (non-blocking, or submitted to io_uring): its CLOSED to
+     * SYN_SENT is recorded now, on the connecting thread, with the connect's stack; the outcome comes later.
+     */
+    void connectPending(Connection c, String trigger) {
+        if (c.connectUnrecorded && c.state == TcpState.SYN_SENT) {
+            c.connectUnrecorded = false;
+            emit(c, TcpState.CLOSED, TcpState.SYN_SENT, Stimulus.CONNECT, null, Source.API, trigger,
+                    c.stateSinceNanos - c.firstSeenNanos, -1);
         }
     }
 

@@ -63,6 +63,7 @@ class KernelReconcilerTest {
         Connection c = registry.track(new Object(), SocketKind.SOCKET_CHANNEL, Role.CLIENT, TcpState.CLOSED);
         registry.setEndpoints(c, null, Endpoint.of(InetAddress.getLoopbackAddress(), remotePort));
         registry.apply(c, Stimulus.CONNECT, "SocketChannel.connect");
+        registry.connectPending(c, "SocketChannel.connect"); // returned false: its start is recorded now
         return c;
     }
 
@@ -86,6 +87,25 @@ class KernelReconcilerTest {
         sample(); // the row is gone: the connect ended without the application seeing it yet
         assertEquals(List.of("SocketChannel 0>8080 CLOSED->SYN_SENT API",
                 "SocketChannel 50000>8080 SYN_SENT->CLOSED KERNEL"), events);
+    }
+
+    /**
+     * A blocking connect's one event is its return, with its stack: a sample that lists the handshake's
+     * end before the connect returns (a socket bound before it connects has its 4-tuple) leaves it to that return.
+     */
+    @Test
+    void aSampleDuringABlockingConnectLeavesItsOutcomeToTheConnectsReturn() {
+        Connection c = registry.track(new Object(), SocketKind.SOCKET, Role.CLIENT, TcpState.CLOSED);
+        registry.setEndpoints(c, Endpoint.of(InetAddress.getLoopbackAddress(), 50000),
+                Endpoint.of(InetAddress.getLoopbackAddress(), 8080));
+        registry.apply(c, Stimulus.CONNECT, "Socket.connect");
+        sampleOf(row(50000, 8080, ESTABLISHED, 1050));
+        assertEquals(TcpState.SYN_SENT, c.state());
+        assertEquals(List.of(), events, "nothing recorded while the connect is under way");
+        registry.apply(c, Stimulus.CONNECT_ESTABLISHED, "Socket.connect");
+        sampleOf(row(50000, 8080, ESTABLISHED, 1050));
+        assertEquals(List.of("Socket 50000>8080 SYN_SENT->ESTABLISHED API"), events);
+        assertEquals(Source.KERNEL, c.stateSource(), "confirmed by the next sample");
     }
 
     @Test
@@ -205,10 +225,10 @@ class KernelReconcilerTest {
         reconciler.beginSample(System.nanoTime());
         reconciler.row(row(50000, 8080, FIN_WAIT_2, 0));
         reconciler.endSample();
-        assertEquals(List.of("Socket 50000>8080 CLOSED->SYN_SENT API", "Socket 50000>8080 SYN_SENT->ESTABLISHED API",
+        assertEquals(List.of("Socket 50000>8080 SYN_SENT->ESTABLISHED API",
                 "Socket 50000>8080 ESTABLISHED->FIN_WAIT_1 API", "Socket 50000>8080 FIN_WAIT_1->FIN_WAIT_2 KERNEL"),
                 events);
-        assertEquals("CLIENT GARBAGE_COLLECTED garbage collected without close", details.get(2));
+        assertEquals("CLIENT GARBAGE_COLLECTED garbage collected without close", details.get(1));
     }
 
     private static final int CLOSE_WAIT = 8;

@@ -13,6 +13,7 @@ import dev.tcpstate.analyzer.load.TcpEvents;
 import dev.tcpstate.contract.AgeBasis;
 import dev.tcpstate.contract.Role;
 import dev.tcpstate.contract.Source;
+import dev.tcpstate.contract.Stimulus;
 import dev.tcpstate.contract.TcpState;
 
 /**
@@ -114,9 +115,13 @@ final class TimelineBuilder {
             lastChange = c.time();
             if (state == null && closedAt < 0 && c.from() != null && c.from() != TcpState.CLOSED
                     && c.previousStateNanos() > 0) {
-                // the state it was in before its first event (SYN_RECEIVED before accept, or a state whose event rotated out)
-                spans.add(new Span(c.from(), c.time() - c.previousStateNanos(), c.time(), false, Source.UNKNOWN,
-                        "before its first event", false, null));
+                // the state it was in before its first event: SYN_SENT of a blocking connect (whose one event,
+                // at its return, says when it began), SYN_RECEIVED before accept, or a state whose event rotated out
+                boolean connect = c.source() == Source.API && c.from() == TcpState.SYN_SENT
+                        && (c.stimulus() == Stimulus.CONNECT_ESTABLISHED || c.stimulus() == Stimulus.CONNECT_FAILED);
+                spans.add(new Span(c.from(), c.time() - c.previousStateNanos(), c.time(), false,
+                        connect ? Source.API : Source.UNKNOWN, connect ? c.trigger() : "before its first event", false,
+                        null));
                 firstSeen = Math.min(firstSeen, c.time() - c.previousStateNanos());
             }
             firstSeen = Math.min(firstSeen, c.time());
