@@ -147,7 +147,9 @@ public final class PeriodicEvents {
             e.closeWait = counts[TcpState.CLOSE_WAIT.ordinal()];
             e.closing = counts[TcpState.CLOSING.ordinal()];
             e.lastAck = counts[TcpState.LAST_ACK.ordinal()];
-            e.timeWait = counts[TcpState.TIME_WAIT.ordinal()];
+            long[] untracked = new long[2];
+            registry.untrackedTimeWaits(System.nanoTime(), Long.MAX_VALUE, untracked);
+            e.timeWait = counts[TcpState.TIME_WAIT.ordinal()] + (int) untracked[0];
             e.hostTimeWait = host.hostTimeWait();
             e.ephemeralPortLow = host.ephemeralPortLow();
             e.ephemeralPortHigh = host.ephemeralPortHigh();

@@ -108,6 +108,11 @@ public final class ManagementBeans {
             }
             o[s.ordinal()] = Math.max(o[s.ordinal()], inState);
         }
+        long[] untracked = new long[2];
+        int tw = TcpState.TIME_WAIT.ordinal();
+        o[tw] = Math.max(o[tw], registry.untrackedTimeWaits(now, Connection.LINGER_NANOS, untracked));
+        c[tw] += untracked[0];
+        l[tw] += untracked[1];
         counts = c;
         lingering = l;
         oldestNanos = o;

@@ -31,6 +31,7 @@ public final class ConnectionRegistry {
     private final TupleIndex tuples = new TupleIndex();
     private final LiveConnections live;
     private final AssumedTimeWaits assumedTimeWaits;
+    private final TimeWaits timeWaits = new TimeWaits();
     private final Transitions transitions;
     private final Assumptions assumptions;
     private final KernelObservations kernel;
@@ -42,7 +43,7 @@ public final class ConnectionRegistry {
     public ConnectionRegistry(EventSink sink, int capacity) {
         live = new LiveConnections(capacity, tuples);
         assumedTimeWaits = new AssumedTimeWaits(live);
-        transitions = new Transitions(sink, live, tuples, assumedTimeWaits);
+        transitions = new Transitions(sink, live, tuples, assumedTimeWaits, timeWaits);
         assumptions = new Assumptions(transitions, assumedTimeWaits);
         kernel = new KernelObservations(transitions, live, tuples);
     }
@@ -94,6 +95,15 @@ public final class ConnectionRegistry {
         return live.all();
     }
 
+    /**
+     * This JVM's connections in TIME_WAIT that are counted, not tracked ({@link TimeWaits}): into
+     * {@code counts} all of them, then those in it for {@code lingerNanos} or more; returns the longest
+     * time one has been in it (0 for none). {@link #liveConnections} does not hold them.
+     */
+    public long untrackedTimeWaits(long nowNanos, long lingerNanos, long[] counts) {
+        return timeWaits.count(nowNanos, lingerNanos, counts);
+    }
+
     public long evictedCount() {
         return live.evictedCount();
     }
@@ -112,6 +122,7 @@ public final class ConnectionRegistry {
         live.clear();
         tuples.clear();
         assumedTimeWaits.clear();
+        timeWaits.clear();
         sockets.clear();
     }
 

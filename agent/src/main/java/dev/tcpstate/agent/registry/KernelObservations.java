@@ -203,6 +203,9 @@ final class KernelObservations {
             TcpState from = c.state;
             if (from == observed) {
                 c.stateSource = Source.KERNEL;
+                if (observed == TcpState.TIME_WAIT) {
+                    transitions.timeWaitConfirmed(c, timerMillis);
+                }
                 return;
             }
             Stimulus explained = switch (seen) {
@@ -222,6 +225,9 @@ final class KernelObservations {
             c.stateSource = Source.KERNEL;
             c.stateSinceNanos = now;
             transitions.afterTransition(c);
+            if (observed == TcpState.TIME_WAIT) {
+                transitions.timeWaitConfirmed(c, timerMillis);
+            }
         }
     }
 

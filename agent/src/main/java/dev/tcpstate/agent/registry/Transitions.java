@@ -17,14 +17,17 @@ final class Transitions {
     private final LiveConnections live;
     private final TupleIndex tuples;
     private final AssumedTimeWaits assumedTimeWaits;
+    private final TimeWaits timeWaits;
     private volatile EventSink sink;
     private volatile boolean kernelViewActive;
 
-    Transitions(EventSink sink, LiveConnections live, TupleIndex tuples, AssumedTimeWaits assumedTimeWaits) {
+    Transitions(EventSink sink, LiveConnections live, TupleIndex tuples, AssumedTimeWaits assumedTimeWaits,
+            TimeWaits timeWaits) {
         this.sink = sink;
         this.live = live;
         this.tuples = tuples;
         this.assumedTimeWaits = assumedTimeWaits;
+        this.timeWaits = timeWaits;
     }
 
     EventSink sink() {
@@ -121,6 +124,18 @@ final class Transitions {
             tuples.remove(c);
         } else {
             indexForKernel(c);
+        }
+    }
+
+    /**
+     * The kernel showed a connection the application released in TIME_WAIT, with {@code timerMillis}
+     * left on its timer: it ends by itself, so it is counted ({@link TimeWaits}) and no longer held.
+     */
+    void timeWaitConfirmed(Connection c, long timerMillis) {
+        if (kernelViewActive && c.released && c.state == TcpState.TIME_WAIT) {
+            live.remove(c);
+            tuples.remove(c);
+            timeWaits.add(c.stateSinceNanos, System.nanoTime(), timerMillis);
         }
     }
 

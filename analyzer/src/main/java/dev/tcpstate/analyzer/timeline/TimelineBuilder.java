@@ -1,6 +1,7 @@
 package dev.tcpstate.analyzer.timeline;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,9 @@ import dev.tcpstate.contract.TcpState;
  */
 final class TimelineBuilder {
 
+    /** 2MSL on Linux, fixed (TCP_TIMEWAIT_LEN): how long a TIME_WAIT with no timer in its event lasts. */
+    static final long TIME_WAIT_NANOS = 60_000_000_000L;
+
     private TimelineBuilder() {
     }
 
@@ -37,17 +41,65 @@ final class TimelineBuilder {
             samples.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
             changes.putIfAbsent(key, new ArrayList<>());
         }
+        Map<ConnectionKey, Long> supersededAt = supersededAt(changes);
         List<Connection> connections = new ArrayList<>(changes.size());
         for (Map.Entry<ConnectionKey, List<StateChange>> e : changes.entrySet()) {
             RecordingSpan span = events.span(e.getKey().jvm());
-            connections.add(connection(e.getKey(), e.getValue(), samples.getOrDefault(e.getKey(), List.of()), span));
+            connections.add(connection(e.getKey(), e.getValue(), samples.getOrDefault(e.getKey(), List.of()), span,
+                    supersededAt.getOrDefault(e.getKey(), Long.MAX_VALUE)));
         }
         connections.sort((a, b) -> Long.compare(a.firstSeen(), b.firstSeen()));
         return new Timeline(connections, events, new LibraryCallIndex(events.libraryCalls()));
     }
 
-    private static Connection connection(
-            ConnectionKey key, List<StateChange> changes, List<LingeringSample> samples, RecordingSpan span) {
+    /**
+     * For each connection, when a newer connection of the same JVM took its 4-tuple (its first event
+     * after this one's last): the kernel holds one row per 4-tuple, so a TIME_WAIT left open (the agent
+     * records no end of a TIME_WAIT the kernel showed) ended then, as Linux lets a new SYN end it.
+     */
+    private static Map<ConnectionKey, Long> supersededAt(Map<ConnectionKey, List<StateChange>> changes) {
+        record Tuple(String jvm, Endpoint local, Endpoint remote) {
+        }
+        Map<Tuple, List<ConnectionKey>> byTuple = new HashMap<>();
+        Map<ConnectionKey, long[]> firstAndLast = new HashMap<>();
+        for (Map.Entry<ConnectionKey, List<StateChange>> e : changes.entrySet()) {
+            List<StateChange> list = e.getValue();
+            if (list.isEmpty()) {
+                continue;
+            }
+            StateChange last = list.get(list.size() - 1);
+            if (last.local().port() == 0 || last.remote().isNone()) {
+                continue;
+            }
+            byTuple.computeIfAbsent(new Tuple(e.getKey().jvm(), last.local(), last.remote()), k -> new ArrayList<>())
+                    .add(e.getKey());
+            StateChange first = list.get(0);
+            long begun = first.from() != null && first.from() != TcpState.CLOSED && first.previousStateNanos() > 0
+                    ? first.time() - first.previousStateNanos() : first.time(); // a blocking connect's one event
+            firstAndLast.put(e.getKey(), new long[] {begun, last.time()});
+        }
+        Map<ConnectionKey, Long> superseded = new HashMap<>();
+        for (List<ConnectionKey> keys : byTuple.values()) {
+            if (keys.size() < 2) {
+                continue;
+            }
+            keys.sort((a, b) -> Long.compare(firstAndLast.get(a)[0], firstAndLast.get(b)[0]));
+            for (int i = 0; i + 1 < keys.size(); i++) {
+                long last = firstAndLast.get(keys.get(i))[1];
+                for (int j = i + 1; j < keys.size(); j++) {
+                    long next = firstAndLast.get(keys.get(j))[0];
+                    if (next > last) {
+                        superseded.put(keys.get(i), next);
+                        break;
+                    }
+                }
+            }
+        }
+        return superseded;
+    }
+
+    private static Connection connection(ConnectionKey key, List<StateChange> changes, List<LingeringSample> samples,
+            RecordingSpan span, long supersededAt) {
         Walk walk = new Walk();
         int next = 0;
         for (LingeringSample s : samples) {
@@ -60,7 +112,7 @@ final class TimelineBuilder {
             walk.apply(changes.get(next++));
         }
         long recordingEnd = span != null ? Math.max(span.end(), walk.lastTime) : walk.lastTime;
-        walk.finish(recordingEnd);
+        walk.finish(recordingEnd, supersededAt);
 
         Endpoint local = Endpoint.NONE;
         Endpoint remote = Endpoint.NONE;
@@ -109,6 +161,8 @@ final class TimelineBuilder {
         long lastTime = Long.MIN_VALUE;
         long lastChange = Long.MIN_VALUE;
         long closedAt = -1;
+        /** When the TIME_WAIT it is in ends by itself: its kernel timer, else 2MSL after it began; -1 in other states. */
+        long timeWaitEnds = -1;
 
         void apply(StateChange c) {
             lastTime = Math.max(lastTime, c.time());
@@ -133,6 +187,9 @@ final class TimelineBuilder {
                 closedAt = -1;
             } else if (c.to() != null && c.to() != TcpState.CLOSED) {
                 enter(c.to(), c.time(), c.source(), c.trigger(), c.source() == Source.KERNEL, null);
+                if (c.to() == TcpState.TIME_WAIT && c.kernelTimerMillis() >= 0) {
+                    timeWaitEnds = c.time() + c.kernelTimerMillis() * 1_000_000L;
+                }
                 closedAt = -1;
             } else if (c.to() == TcpState.CLOSED) {
                 closedAt = c.time();
@@ -162,6 +219,7 @@ final class TimelineBuilder {
         }
 
         private void enter(TcpState to, long time, Source src, String trigger, boolean kernel, AgeBasis basis) {
+            timeWaitEnds = to == TcpState.TIME_WAIT ? time + TIME_WAIT_NANOS : -1;
             state = to;
             begunBefore = basis;
             since = time;
@@ -178,7 +236,15 @@ final class TimelineBuilder {
             }
         }
 
-        void finish(long recordingEnd) {
+        void finish(long recordingEnd, long supersededAt) {
+            long ends = Math.min(timeWaitEnds, supersededAt);
+            if (state == TcpState.TIME_WAIT && timeWaitEnds >= 0 && ends < recordingEnd) {
+                // TIME_WAIT ends by itself: the agent records no CLOSED after the kernel showed it there
+                // (docs/events.md); its timer (or Linux's fixed 60 s) says when, or a newer connection
+                // of the same 4-tuple, whose SYN ended it
+                leave(Math.max(since, ends));
+                closedAt = Math.max(since, ends);
+            }
             if (state != null) {
                 spans.add(new Span(state, since, Math.max(since, recordingEnd), true, source, enteredBy, kernelSeen,
                         begunBefore));

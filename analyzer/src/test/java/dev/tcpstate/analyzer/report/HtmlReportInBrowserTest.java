@@ -45,7 +45,8 @@ class HtmlReportInBrowserTest {
         assertTrue(white < pixels * 0.97, "the page is not blank: " + white + " of " + pixels + " pixels white");
         // the chart's stacked areas and the timeline's bars, not just the legend's 12×12 squares
         assertTrue(closeWait > 2000, "CLOSE_WAIT red drawn: " + closeWait + " pixels");
-        assertTrue(timeWait > 5000, "TIME_WAIT orange drawn: " + timeWait + " pixels");
+        // (each TIME_WAIT ends 60 s after it began, as on Linux: 3,300 pixels here)
+        assertTrue(timeWait > 2000, "TIME_WAIT orange drawn: " + timeWait + " pixels");
         assertTrue(established > 1000, "ESTABLISHED green drawn: " + established + " pixels");
     }
 

@@ -64,6 +64,56 @@ class TimelineTest {
         assertEquals(EXPECTED, tw.source());
     }
 
+    /**
+     * The agent's events since 2026-12: a blocking connect is one event, from SYN_SENT; a TIME_WAIT the
+     * kernel showed has no CLOSED after it, and ends when its timer said.
+     */
+    @Test
+    void aBlockingConnectsOneEventOpensItAndAKernelTimeWaitEndsWhenItsTimerSays() {
+        Changes c = new Changes().endAt(100);
+        c.client(1, 50001, "10.0.0.9", 80).site("com.example.Client.call:12").blockingConnect(0.5, 0.25)
+                .go(1, ESTABLISHED, FIN_WAIT_1, API, "CLOSE")
+                .go(2, FIN_WAIT_1, TIME_WAIT, KERNEL, "RCV_FIN_ACK_OF_FIN", "kernel: rcv FIN", 59_000);
+        Connection conn = Timeline.of(c.events()).connections().get(0);
+
+        assertEquals(List.of(SYN_SENT, ESTABLISHED, FIN_WAIT_1, TIME_WAIT),
+                conn.spans().stream().map(Span::state).toList());
+        Span synSent = conn.spans().get(0);
+        assertEquals(Changes.at(0.25), synSent.start());
+        assertEquals(API, synSent.source());
+        assertEquals("Socket.connect", synSent.enteredBy());
+        assertEquals(Stimulus.CONNECT_ESTABLISHED, conn.opened().stimulus());
+        assertEquals(Changes.at(0.25), conn.firstSeen());
+        Span tw = conn.spansIn(TIME_WAIT).get(0);
+        assertEquals(59_000_000_000L, tw.nanos());
+        assertFalse(tw.openAtEnd());
+        assertEquals(CLOSED, conn.finalState());
+        assertEquals(Changes.at(61), conn.closedAt());
+
+        Changes shorter = new Changes().endAt(30);
+        shorter.client(1, 50001, "10.0.0.9", 80).blockingConnect(0.5, 0.25)
+                .go(1, ESTABLISHED, FIN_WAIT_1, API, "CLOSE")
+                .go(2, FIN_WAIT_1, TIME_WAIT, KERNEL, "RCV_FIN_ACK_OF_FIN", "kernel: rcv FIN", 59_000);
+        Connection open = Timeline.of(shorter.events()).connections().get(0);
+        assertEquals(TIME_WAIT, open.finalState(), "still in TIME_WAIT when the recording ends");
+        assertTrue(open.spansIn(TIME_WAIT).get(0).openAtEnd());
+    }
+
+    /** A newer connection of the same 4-tuple ends a TIME_WAIT (Linux lets its SYN do so): the kernel has one row per tuple. */
+    @Test
+    void aNewerConnectionOfTheSameTupleEndsATimeWait() {
+        Changes c = new Changes().endAt(30);
+        c.client(1, 50001, "10.0.0.9", 80).blockingConnect(0.5, 0.25)
+                .go(1, ESTABLISHED, FIN_WAIT_1, API, "CLOSE")
+                .go(2, FIN_WAIT_1, TIME_WAIT, KERNEL, "RCV_FIN_ACK_OF_FIN", "kernel: rcv FIN", 59_000);
+        c.client(2, 50001, "10.0.0.9", 80).blockingConnect(10, 0.25);
+        List<Connection> both = Timeline.of(c.events()).connections();
+        Connection old = both.get(0);
+        assertEquals(CLOSED, old.finalState());
+        assertEquals(Changes.at(9.75), old.closedAt(), "when the newer connection's connect began");
+        assertEquals(ESTABLISHED, both.get(1).finalState());
+    }
+
     @Test
     void aReStatementRevealsAConnectionWhoseEventsRotatedOut() {
         Changes c = new Changes().endAt(100);
@@ -127,7 +177,7 @@ class TimelineTest {
 
     @Test
     void countsOverTimeCountAConnectionOnceAtAnyInstant() {
-        Changes c = new Changes().endAt(100);
+        Changes c = new Changes().endAt(60); // the TIME_WAIT (60 s) lasts to the end
         // within the first slice: SYN_SENT, ESTABLISHED, FIN_WAIT_1 and TIME_WAIT, one connection
         c.client(1, 50001, "10.0.0.9", 443).connect(1)
                 .go(2, ESTABLISHED, FIN_WAIT_1, API, "CLOSE")
