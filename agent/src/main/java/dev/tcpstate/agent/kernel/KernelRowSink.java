@@ -17,6 +17,15 @@ public interface KernelRowSink {
     /** A sample begins; {@code nanoTime} is {@link System#nanoTime()} when reading started. */
     void beginSample(long nanoTime);
 
+    /**
+     * Asked after {@link #beginSample}, of a reader that {@link KernelTable#canLeaveOutTimeWait can}:
+     * whether this sample needs the rows in TIME_WAIT; without them, the sink asks the table about the
+     * connections it missed ({@link KernelTable#linuxStateNow}).
+     */
+    default boolean wantsTimeWaitRows() {
+        return true;
+    }
+
     /** One row, valid during this call only: the reader fills the same instance with the next. */
     void row(KernelRow row);
 

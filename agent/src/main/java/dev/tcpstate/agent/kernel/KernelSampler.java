@@ -295,7 +295,7 @@ public final class KernelSampler {
         lastSampleStartNanos = start;
         inodes.rescanIfWanted(MIN_SAMPLES_BETWEEN_INODE_SCANS);
         sink.beginSample(start);
-        lastSampleRows = table.read(sink);
+        lastSampleRows = table.canLeaveOutTimeWait() ? table.read(sink, sink.wantsTimeWaitRows()) : table.read(sink);
         sink.endSample();
         samples++;
     }

@@ -21,6 +21,20 @@ public interface KernelTable extends AutoCloseable {
     int read(KernelRowSink sink) throws IOException;
 
     /**
+     * As {@link #read(KernelRowSink)}, leaving out the rows in TIME_WAIT when {@code timeWait} is false
+     * and this reader can ({@link #canLeaveOutTimeWait}): a storm's tens of thousands of them are what
+     * a sample costs, and a sink that tracks no connection that could be among them has no use for them.
+     */
+    default int read(KernelRowSink sink, boolean timeWait) throws IOException {
+        return read(sink);
+    }
+
+    /** Whether {@link #read(KernelRowSink, boolean)} can leave out the rows in TIME_WAIT (netlink's state filter; not {@code /proc}). */
+    default boolean canLeaveOutTimeWait() {
+        return false;
+    }
+
+    /**
      * What the kernel counts for one socket of the table beyond its row: the milliseconds since the
      * peer's last segment that carried an ACK ({@code tcp_info}'s {@code tcpi_last_ack_recv}), asked for
      * that socket alone, so that no sample pays for it. In CLOSE_WAIT that is the time since the peer's

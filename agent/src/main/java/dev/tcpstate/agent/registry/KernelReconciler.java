@@ -42,6 +42,13 @@ public final class KernelReconciler implements KernelRowSink {
     /** This sample's rows of inodes no scan has placed yet (bounded): discovered at its end if ours. */
     private final List<KernelRow> unplaced = new ArrayList<>();
     private static final int MAX_UNPLACED = 1024;
+    /**
+     * At most this many tracked connections in a state that can reach TIME_WAIT and this sample's dump
+     * leaves out the rows in TIME_WAIT: each one it misses is asked for by its 4-tuple instead.
+     */
+    static final int MAX_ASKED_INSTEAD_OF_TIME_WAIT_ROWS = 64;
+    /** This sample's dump left out the rows in TIME_WAIT. */
+    private boolean timeWaitLeftOut;
     private long generation;
     private long sampleStartNanos;
     /** This sample's SYN_SENT rows that matched no 4-tuple, by peer; usually none. */
@@ -81,6 +88,7 @@ public final class KernelReconciler implements KernelRowSink {
     public void beginSample(long nanoTime) {
         generation++;
         sampleStartNanos = nanoTime;
+        timeWaitLeftOut = false;
         registry.collectUnreachable();
         for (Connection c = tuples.pollSuperseded(); c != null; c = tuples.pollSuperseded()) {
             registry.observeSuperseded(c);
@@ -88,6 +96,30 @@ public final class KernelReconciler implements KernelRowSink {
         unmatchedSynSent.clear();
         undiscovered.clear();
         listenerPorts = null;
+    }
+
+    /**
+     * The rows in TIME_WAIT are needed only for the tracked connections that may be among them (the
+     * kernel shows one in TIME_WAIT, and it is let go); when they are few, each one the sample misses
+     * is asked for by its 4-tuple instead ({@link #endSample}).
+     */
+    @Override
+    public boolean wantsTimeWaitRows() {
+        int closing = 0;
+        for (Connection c : tuples.connections()) {
+            if (mayBeInTimeWait(c.state) && ++closing > MAX_ASKED_INSTEAD_OF_TIME_WAIT_ROWS) {
+                return true;
+            }
+        }
+        timeWaitLeftOut = true;
+        return false;
+    }
+
+    private static boolean mayBeInTimeWait(TcpState state) {
+        return switch (state) {
+            case FIN_WAIT_1, FIN_WAIT_2, CLOSING, TIME_WAIT -> true;
+            default -> false;
+        };
     }
 
     /**
@@ -201,11 +233,33 @@ public final class KernelReconciler implements KernelRowSink {
                 vanished = c.kernelGeneration != generation && c.firstSeenNanos - sampleStartNanos < 0
                         && (c.kernelSeen || c.released) && c.state != TcpState.CLOSED;
             }
+            if (vanished && timeWaitLeftOut && mayBeInTimeWait(c.state)) {
+                TcpState now = askedNow(c);
+                if (now != null) {
+                    registry.observeKernelState(c, now, -1, null, sampleStartNanos);
+                    continue; // not gone: in TIME_WAIT, which this sample's dump left out
+                }
+            }
             if (vanished) {
                 registry.collectIfUnreachable(c);
                 registry.observeVanished(c, sampleStartNanos);
             }
         }
+    }
+
+    /** The kernel's state of this connection now, asked by its 4-tuple; null when it lists none. */
+    private TcpState askedNow(Connection c) {
+        Endpoint local;
+        Endpoint remote;
+        synchronized (c) {
+            local = c.local;
+            remote = c.remote;
+        }
+        if (table == null || !local.isSpecific() || !remote.isSpecific()) {
+            return null;
+        }
+        int code = table.linuxStateNow(local.hi(), local.lo(), local.port(), remote.hi(), remote.lo(), remote.port());
+        return code > 0 ? TcpState.fromLinuxCode(code) : null;
     }
 
     /** The connects still pending (SYN_SENT as the API saw it, no local port known yet), by peer. */

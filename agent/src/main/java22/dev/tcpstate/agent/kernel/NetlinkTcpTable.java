@@ -43,6 +43,10 @@ final class NetlinkTcpTable implements KernelTable {
     private static final int MSG_DONTWAIT = 0x40;
     /** Every state bit, TCP_ESTABLISHED (1) to TCP_NEW_SYN_RECV (12): request sockets too. */
     private static final int ALL_STATES = 0x1FFE;
+    /** {@code 1 << TCP_TIME_WAIT} (6), the bit of {@code idiag_states} a dump without TIME_WAIT clears. */
+    private static final int TIME_WAIT_BIT = 1 << 6;
+    /** The states the next dump asks for. */
+    private int states = ALL_STATES;
 
     private static final int NLMSG_HDRLEN = 16;
     private static final int REQUEST_LENGTH = NLMSG_HDRLEN + 56;
@@ -134,6 +138,17 @@ final class NetlinkTcpTable implements KernelTable {
 
     @Override
     public int read(KernelRowSink sink) throws IOException {
+        return read(sink, true);
+    }
+
+    @Override
+    public boolean canLeaveOutTimeWait() {
+        return true;
+    }
+
+    @Override
+    public int read(KernelRowSink sink, boolean timeWait) throws IOException {
+        states = timeWait ? ALL_STATES : ALL_STATES & ~TIME_WAIT_BIT;
         int fd = open(errnoState);
         try {
             return dump(fd, AF_INET6, sink) + dump(fd, AF_INET, sink);
@@ -146,6 +161,7 @@ final class NetlinkTcpTable implements KernelTable {
         int seq = ++sequence;
         request.fill((byte) 0);
         header(request, (short) (NLM_F_REQUEST | NLM_F_DUMP), seq, family);
+        request.set(INT, NLMSG_HDRLEN + 4, states);
         send(fd, request, kernelAddress, errnoState);
         int rows = 0;
         while (true) {

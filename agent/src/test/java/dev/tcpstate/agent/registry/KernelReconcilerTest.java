@@ -89,6 +89,81 @@ class KernelReconcilerTest {
                 "SocketChannel 50000>8080 SYN_SENT->CLOSED KERNEL"), events);
     }
 
+    /** A reader that leaves out the rows in TIME_WAIT on request, and answers for one 4-tuple by itself. */
+    private static final class TimeWaitlessTable implements dev.tcpstate.agent.kernel.KernelTable {
+        final java.util.Map<Integer, Integer> stateByLocalPort = new java.util.HashMap<>();
+        final List<Integer> asked = new ArrayList<>();
+
+        @Override
+        public String name() {
+            return "netlink";
+        }
+
+        @Override
+        public int read(dev.tcpstate.agent.kernel.KernelRowSink sink) {
+            return 0;
+        }
+
+        @Override
+        public boolean canLeaveOutTimeWait() {
+            return true;
+        }
+
+        @Override
+        public int linuxStateNow(long localHi, long localLo, int localPort, long remoteHi, long remoteLo,
+                int remotePort) {
+            asked.add(localPort);
+            return stateByLocalPort.getOrDefault(localPort, -1);
+        }
+    }
+
+    private Connection closedClient(int localPort) {
+        Object socket = new Object();
+        Connection c = registry.track(socket, SocketKind.SOCKET, Role.CLIENT, TcpState.CLOSED);
+        registry.setEndpoints(c, Endpoint.of(InetAddress.getLoopbackAddress(), localPort),
+                Endpoint.of(InetAddress.getLoopbackAddress(), 8080));
+        registry.apply(c, Stimulus.CONNECT, "Socket.connect");
+        registry.apply(c, Stimulus.CONNECT_ESTABLISHED, "Socket.connect");
+        registry.apply(c, Stimulus.CLOSE, "Socket.close");
+        registry.untrack(socket);
+        registry.settled(c);
+        return c;
+    }
+
+    /**
+     * With few connections that could be in TIME_WAIT, a reader that can leaves those rows out (a storm's
+     * tens of thousands are what a sample costs); each tracked one the sample then misses is asked for
+     * by its 4-tuple: found in TIME_WAIT it is recorded so (and let go), not found it has vanished.
+     */
+    @Test
+    void withoutTheRowsInTimeWaitAConnectionTheSampleMissedIsAskedForByItsTuple() throws Exception {
+        TimeWaitlessTable table = new TimeWaitlessTable();
+        reconciler.readingFrom(table);
+        Connection inTimeWait = closedClient(50010);
+        Connection gone = closedClient(50011);
+        table.stateByLocalPort.put(50010, 6);
+        Thread.sleep(1); // both began before the sample
+        reconciler.beginSample(System.nanoTime());
+        assertFalse(reconciler.wantsTimeWaitRows(), "two connections that could be in TIME_WAIT: asked for instead");
+        reconciler.endSample();
+        assertEquals(List.of(50010, 50011), table.asked.stream().sorted().toList());
+        assertEquals(List.of("Socket 50010>8080 FIN_WAIT_1->TIME_WAIT KERNEL", "Socket 50011>8080 FIN_WAIT_1->CLOSED KERNEL"),
+                events.subList(events.size() - 2, events.size()).stream().sorted().toList());
+        assertEquals(0, registry.size(), "the one in TIME_WAIT let go, the other ended");
+        assertEquals(TcpState.TIME_WAIT, inTimeWait.state());
+        assertEquals(TcpState.CLOSED, gone.state());
+    }
+
+    @Test
+    void manyConnectionsThatCouldBeInTimeWaitGetTheWholeTable() {
+        reconciler.readingFrom(new TimeWaitlessTable());
+        for (int i = 0; i <= KernelReconciler.MAX_ASKED_INSTEAD_OF_TIME_WAIT_ROWS; i++) {
+            closedClient(51000 + i);
+        }
+        reconciler.beginSample(System.nanoTime());
+        assertTrue(reconciler.wantsTimeWaitRows());
+    }
+
     /**
      * A blocking connect's one event is its return, with its stack: a sample that lists the handshake's
      * end before the connect returns (a socket bound before it connects has its 4-tuple) leaves it to that return.
