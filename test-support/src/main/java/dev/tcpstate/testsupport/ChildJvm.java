@@ -2,6 +2,7 @@ package dev.tcpstate.testsupport;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -186,9 +187,11 @@ public final class ChildJvm {
     private Optional<Exited> run(Duration limit, boolean timeoutFails) throws IOException, InterruptedException {
         Path out = Files.createTempFile("tcpstate-child", ".out");
         Path err = Files.createTempFile("tcpstate-child", ".err");
+        Path fatal = Files.createTempFile("tcpstate-child", ".hs_err");
+        Files.delete(fatal);
         Process p = null;
         try {
-            p = processBuilder().redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            p = processBuilder("-XX:ErrorFile=" + fatal).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
                 destroy(p);
                 if (timeoutFails) {
@@ -197,14 +200,30 @@ public final class ChildJvm {
                 }
                 return Optional.empty();
             }
-            return Optional.of(new Exited(p.exitValue(), Files.readString(out), Files.readString(err)));
+            return Optional.of(new Exited(p.exitValue(), Files.readString(out),
+                    Files.readString(err) + fatalErrorReport(fatal)));
         } finally {
             if (p != null) {
                 destroy(p);
             }
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
+            Files.deleteIfExists(fatal);
         }
+    }
+
+    /**
+     * The head of the report a JVM that crashed wrote ({@code -XX:ErrorFile}), for the failure message
+     * of a test that checks the exit code: the problematic frame and the threads' stacks say whose bug
+     * it is, where an exit code of 134 alone says nothing. Empty when the JVM did not crash.
+     */
+    private static String fatalErrorReport(Path fatal) throws IOException {
+        if (!Files.exists(fatal)) {
+            return "";
+        }
+        List<String> lines = Files.readAllLines(fatal, StandardCharsets.ISO_8859_1);
+        return "\n--- the child JVM crashed; the head of its fatal error report (" + lines.size() + " lines) ---\n"
+                + String.join("\n", lines.subList(0, Math.min(lines.size(), 120)));
     }
 
     /**
@@ -215,8 +234,11 @@ public final class ChildJvm {
         return new Running(command(), processBuilder());
     }
 
-    private ProcessBuilder processBuilder() {
-        ProcessBuilder pb = new ProcessBuilder(command());
+    /** The child's process, with {@code extraJvmArgs} before the options given to this builder. */
+    private ProcessBuilder processBuilder(String... extraJvmArgs) {
+        List<String> command = command();
+        command.addAll(command.indexOf(java) + 1, List.of(extraJvmArgs));
+        ProcessBuilder pb = new ProcessBuilder(command);
         if (directory != null) {
             pb.directory(directory.toFile());
         }

@@ -73,7 +73,7 @@ class AgentOptionsIT {
         for (int run = 0; run < 3; run++) {
             Exited child = ChildJvm.java().agent("").jvmArgs("-XX:StartFlightRecording=filename="
                     + dir.resolve("busy-" + run + ".jfr")).main(Scenarios.class, "busy").run();
-            assertEquals(0, child.exitCode(), child.stderr());
+            assertEquals(0, child.exitCode(), "stdout:\n" + child.stdout() + "\nstderr:\n" + child.stderr());
             assertTrue(child.stdout().contains("busy: cycled"), child.stdout());
         }
     }
