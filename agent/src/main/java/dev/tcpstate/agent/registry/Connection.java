@@ -5,14 +5,21 @@ import dev.tcpstate.contract.SocketKind;
 
 import dev.tcpstate.contract.Source;
 import dev.tcpstate.contract.TcpState;
-import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 
 /**
  * What the agent knows of one connection (or listener). Mutable, guarded by its own monitor: the
  * registry changes it only inside {@code synchronized (connection)}, so one connection's events
  * are committed in the order its transitions happened.
+ *
+ * <p>It is also the {@link SocketTable}'s weak key of its socket object (none for a connection only
+ * the kernel showed): one object per connection fewer than a separate weak key, 24 of the 40 bytes
+ * that key took. Its {@link #hashCode} is its socket's identity hash, and it equals only itself, or
+ * another connection or a lookup of the same socket while the GC has not cleared that socket: at
+ * any time one connection at most is tracked per socket object, so a set of connections holds each.
  */
-public final class Connection {
+public final class Connection extends WeakReference<Object> {
 
     /**
      * How long a connection stays in a lingering state before it counts as lingering: re-stated by
@@ -57,14 +64,23 @@ public final class Connection {
      */
     boolean connectUnrecorded;
     /**
-     * The registry's weak reference to its socket object while tracked, else null: cleared by the GC
-     * once the socket is unreachable, which can be before the reference is enqueued.
+     * Tracked by its socket object in the {@link SocketTable}: this reference to the socket is then
+     * cleared by the GC once the socket is unreachable, which can be before it is enqueued.
      */
-    Reference<?> socket;
+    boolean tracked;
+    private final int hash;
     /** The code that opened it, for the live view; shared by the connections of one site. */
     OpeningSite site = OpeningSite.NOT_CAPTURED;
 
+    /** A connection of no socket object of this JVM's (one the kernel showed, or a test's). */
     Connection(long id, SocketKind kind, Role role, long nowNanos) {
+        this(id, kind, role, nowNanos, null, null);
+    }
+
+    /** A connection weakly keyed to {@code socket}, enqueued on {@code collected} once the GC found it unreachable. */
+    Connection(long id, SocketKind kind, Role role, long nowNanos, Object socket, ReferenceQueue<Object> collected) {
+        super(socket, collected);
+        this.hash = socket == null ? System.identityHashCode(this) : System.identityHashCode(socket);
         this.id = id;
         this.kind = kind;
         this.role = role;
@@ -130,6 +146,24 @@ public final class Connection {
 
     public synchronized Endpoint remote() {
         return remote;
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
+    }
+
+    /** Itself, or the same socket object while the GC has not cleared it (see the class comment). */
+    @Override
+    public boolean equals(Object other) {
+        if (other == this) {
+            return true;
+        }
+        if (other instanceof Connection) {
+            Object mine = get();
+            return mine != null && ((Connection) other).refersTo(mine);
+        }
+        return other instanceof SocketTable.Lookup && ((SocketTable.Lookup) other).equals(this);
     }
 
     @Override

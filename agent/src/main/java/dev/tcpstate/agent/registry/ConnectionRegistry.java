@@ -143,13 +143,13 @@ public final class ConnectionRegistry {
         if (!live.makeRoom()) {
             return null;
         }
-        Connection c = new Connection(live.nextId(), kind, role, System.nanoTime());
+        Connection c = sockets.newConnection(socket, live.nextId(), kind, role, System.nanoTime());
         if (captureSites) {
             c.site = OpeningSite.ofCaller();
         }
         c.state = initial;
         c.visited = 1 << initial.ordinal();
-        Connection raced = sockets.putIfAbsent(socket, c);
+        Connection raced = sockets.putIfAbsent(c);
         if (raced != null) {
             return raced;
         }

@@ -1,14 +1,14 @@
 package dev.tcpstate.agent.registry;
 
-import java.lang.ref.Reference;
+import dev.tcpstate.contract.Role;
+import dev.tcpstate.contract.SocketKind;
 import java.lang.ref.ReferenceQueue;
-import java.lang.ref.WeakReference;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The connection of each socket object the application holds, keyed weakly and by identity: the
  * registry never keeps a socket alive, and a socket collected without being untracked (closed) is
- * handed back by {@link #pollCollected}.
+ * handed back by {@link #pollCollected}. Each connection is its own weak key ({@link Connection}).
  */
 final class SocketTable {
     private final ConcurrentHashMap<Object, Connection> bySocket = new ConcurrentHashMap<>();
@@ -16,23 +16,32 @@ final class SocketTable {
 
     /** The connection of this socket object, or {@code null} when it is not tracked. */
     Connection get(Object socket) {
-        return bySocket.get(new LookupKey(socket));
+        return bySocket.get(new Lookup(socket));
     }
 
-    /** Tracks {@code socket} as {@code c}; returns the connection another thread tracked it as first, or null. */
-    Connection putIfAbsent(Object socket, Connection c) {
-        SocketKey key = new SocketKey(socket, c, collected);
-        c.socket = key; // before the connection is published; a connection that lost the race is dropped
-        return bySocket.putIfAbsent(key, c);
+    /** A connection keyed to {@code socket}, for {@link #putIfAbsent}. */
+    Connection newConnection(Object socket, long id, SocketKind kind, Role role, long nowNanos) {
+        return new Connection(id, kind, role, nowNanos, socket, collected);
+    }
+
+    /**
+     * Tracks {@code c} (made by {@link #newConnection}) by its socket; returns the connection another
+     * thread tracked that socket as first, or null.
+     */
+    Connection putIfAbsent(Connection c) {
+        synchronized (c) {
+            c.tracked = true; // before the connection is published; a connection that lost the race is dropped
+        }
+        return bySocket.putIfAbsent(c, c);
     }
 
     void remove(Object socket) {
-        Object key = new LookupKey(socket);
-        Connection c = bySocket.remove(key);
+        Connection c = bySocket.remove(new Lookup(socket));
         if (c != null) {
             synchronized (c) {
-                c.socket = null;
+                c.tracked = false;
             }
+            c.clear(); // never enqueued now: an untracked socket is not one collected without close
         }
     }
 
@@ -41,22 +50,21 @@ final class SocketTable {
      * reference, before {@link #pollCollected} can hand the connection back.
      */
     static boolean collected(Connection c) {
-        Reference<?> socket;
+        boolean tracked;
         synchronized (c) {
-            socket = c.socket;
+            tracked = c.tracked;
         }
-        return socket != null && socket.refersTo(null);
+        return tracked && c.refersTo(null);
     }
 
     /** The connection of a socket the garbage collector reclaimed while still tracked, now forgotten; or null. */
     Connection pollCollected() {
-        Object ref = collected.poll();
-        if (ref == null) {
+        Connection c = (Connection) collected.poll();
+        if (c == null) {
             return null;
         }
-        SocketKey key = (SocketKey) ref;
-        bySocket.remove(key);
-        return key.connection;
+        bySocket.remove(c);
+        return c;
     }
 
     void clear() {
@@ -66,43 +74,11 @@ final class SocketTable {
         }
     }
 
-    /** The key stored in the map: weak, compared by identity of the socket object. */
-    private static final class SocketKey extends WeakReference<Object> {
-        final int hash;
-        final Connection connection;
-
-        SocketKey(Object socket, Connection connection, ReferenceQueue<Object> queue) {
-            super(socket, queue);
-            this.hash = System.identityHashCode(socket);
-            this.connection = connection;
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            if (other == this) {
-                return true;
-            }
-            Object mine = get();
-            if (mine == null) {
-                return false;
-            }
-            if (other instanceof LookupKey) {
-                return ((LookupKey) other).socket == mine;
-            }
-            return other instanceof SocketKey && ((SocketKey) other).get() == mine;
-        }
-    }
-
     /** A short-lived key for lookups, so that a lookup never creates a weak reference. */
-    private static final class LookupKey {
-        final Object socket;
+    static final class Lookup {
+        private final Object socket;
 
-        LookupKey(Object socket) {
+        Lookup(Object socket) {
             this.socket = socket;
         }
 
@@ -113,7 +89,7 @@ final class SocketTable {
 
         @Override
         public boolean equals(Object other) {
-            return other == this || other instanceof SocketKey && ((SocketKey) other).get() == socket;
+            return other == this || socket != null && other instanceof Connection && ((Connection) other).refersTo(socket);
         }
     }
 }

@@ -32,11 +32,12 @@ class RegistryPartsTest {
         SocketTable sockets = new SocketTable();
         List<String> one = List.of("socket");
         List<String> equal = List.of("socket");
-        Connection c = established(1, 40000, 8080);
-        assertNull(sockets.putIfAbsent(one, c));
+        Connection c = sockets.newConnection(one, 1, SocketKind.SOCKET, Role.CLIENT, System.nanoTime());
+        assertNull(sockets.putIfAbsent(c));
         assertSame(c, sockets.get(one));
         assertNull(sockets.get(equal), "an equal object is another socket");
-        assertSame(c, sockets.putIfAbsent(one, established(2, 40001, 8080)), "the first connection stays");
+        assertSame(c, sockets.putIfAbsent(sockets.newConnection(one, 2, SocketKind.SOCKET, Role.CLIENT,
+                System.nanoTime())), "the first connection stays");
         sockets.remove(one);
         assertNull(sockets.get(one));
         assertNull(sockets.pollCollected(), "removed, not collected");
