@@ -181,6 +181,7 @@ public final class ConnectionRegistry {
             }
             transitions.indexForKernel(c);
         }
+        endSuperseded();
     }
 
     /**
@@ -194,11 +195,12 @@ public final class ConnectionRegistry {
     /** As above, for a close that sends RST ({@link Stimulus#ABORT}) for {@code cause}. */
     public TcpState apply(Connection c, Stimulus stimulus, AbortCause cause, String trigger) {
         Faults.maybeFail("registry");
+        TcpState after;
         synchronized (c) {
             if (stimulus == Stimulus.READ_EOF) {
                 c.endOfStreamRead = true;
             }
-            TcpState after = transitions.fire(c, stimulus, cause, stimulus.visibility(), trigger, -1);
+            after = transitions.fire(c, stimulus, cause, stimulus.visibility(), trigger, -1);
             if (stimulus == Stimulus.CLOSE || stimulus == Stimulus.GARBAGE_COLLECTED || stimulus == Stimulus.ABORT) {
                 if (!c.released) {
                     c.releasedNanos = System.nanoTime();
@@ -208,7 +210,20 @@ public final class ConnectionRegistry {
                 after = assumptions.afterRelease(c, after);
                 transitions.afterTransition(c);
             }
-            return after;
+        }
+        endSuperseded();
+        return after;
+    }
+
+    /**
+     * Ends, now, the released connections whose 4-tuple a newer connection has just taken (the kernel
+     * let a new SYN end their TIME_WAIT): on the thread that indexed the newer one, once it holds no
+     * connection's monitor. Left for the next kernel sample, at thousands of connections a second
+     * through reused ports they were tens of thousands of objects that lived through young collections.
+     */
+    private void endSuperseded() {
+        for (Connection old = tuples.pollSuperseded(); old != null; old = tuples.pollSuperseded()) {
+            kernel.superseded(old);
         }
     }
 

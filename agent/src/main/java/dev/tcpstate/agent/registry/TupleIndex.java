@@ -15,7 +15,8 @@ final class TupleIndex {
     private final ConcurrentHashMap<TupleKey, Connection> byTuple = new ConcurrentHashMap<>();
     /**
      * Released connections whose 4-tuple a newer one took (the kernel let a new SYN end their TIME_WAIT):
-     * no row will ever say they ended, so the next sample records it. Drained at every sample.
+     * no row will ever say they ended, so the registry records it as soon as the thread that indexed the
+     * newer one leaves its monitor; every sample drains what is left.
      */
     private final ConcurrentLinkedQueue<Connection> superseded = new ConcurrentLinkedQueue<>();
 

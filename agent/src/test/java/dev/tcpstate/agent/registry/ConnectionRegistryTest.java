@@ -205,6 +205,29 @@ class ConnectionRegistryTest {
         assertEquals(TcpState.TIME_WAIT, c.state(), "a closing state of the tuple is still this connection's");
     }
 
+    /**
+     * A released connection no sample has yet shown in TIME_WAIT, whose 4-tuple a newer connection
+     * takes (the kernel let the new SYN end it), ends at once, on the thread that indexed the newer one:
+     * kept for the next sample, a port-reusing churn held tens of thousands of them.
+     */
+    @Test
+    void aReleasedConnectionWhoseFourTupleANewerOneTakesEndsAtOnceNotAtTheNextSample() {
+        registry.setKernelViewActive(true);
+        Connection old = client(new Object(), 40020, 8080);
+        registry.apply(old, Stimulus.CLOSE, "close");
+        registry.settled(old);
+        assertEquals(TcpState.FIN_WAIT_1, old.state(), "closed by the API, not yet seen by the kernel view");
+        Connection reuse = client(new Object(), 40020, 8080);
+        assertEquals(TcpState.CLOSED, old.state(), "ended when its 4-tuple was taken, with no sample");
+        Event last = sink.events.stream().filter(e -> e.id() == old.id()).reduce((a, b) -> b).orElseThrow();
+        assertEquals(List.of(TcpState.FIN_WAIT_1, TcpState.CLOSED, Source.KERNEL, KernelObservations.SUPERSEDED),
+                List.of(last.from(), last.to(), last.source(), last.trigger()), last.toString());
+        assertEquals(Set.of(reuse), liveSet(registry));
+        int events = sink.events.size();
+        new KernelReconciler(registry).beginSample(System.nanoTime());
+        assertEquals(events, sink.events.size(), "nothing left for the sample: " + sink.events);
+    }
+
     @Test
     void aRowOfAReusedTupleNeverMovesAConnectionBackFromTimeWait() {
         registry.setKernelViewActive(true);
