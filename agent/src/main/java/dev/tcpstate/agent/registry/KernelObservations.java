@@ -71,6 +71,7 @@ final class KernelObservations {
      * A connection of this process that only the kernel showed (opened before attach, or natively),
      * recorded at once in the state the kernel shows. Its time in that state so far is the kernel's
      * count when it gives one ({@code stateAgeMillis} &ge; 0), else it counts from now, a lower bound.
+     * Null when the registry is full, or when the application's connection took the 4-tuple meanwhile.
      */
     Connection discover(Endpoint local, Endpoint remote, TcpState observed, long timerMillis, Role role,
             long stateAgeMillis) {
@@ -85,8 +86,10 @@ final class KernelObservations {
             c.remote = remote;
             c.discovered = true;
             c.kernelSeen = true;
+            if (!tuples.putIfAbsent(c)) {
+                return null;
+            }
             live.add(c);
-            tuples.put(c);
             AgeBasis basis = stateAgeMillis >= 0 ? AgeBasis.KERNEL_LAST_ACK_RECEIVED : AgeBasis.FIRST_SAMPLE;
             c.agedByKernel = basis == AgeBasis.KERNEL_LAST_ACK_RECEIVED;
             long ageMillis = Math.max(0, stateAgeMillis);

@@ -208,8 +208,9 @@ public final class KernelReconciler implements KernelRowSink {
     public void endSample() {
         if (!unplaced.isEmpty() && rescanNow.getAsBoolean()) {
             for (KernelRow row : unplaced) {
-                if (ownInode.test(row.inode()) && tuples.get(row) == null) {
-                    discover(row, TcpState.fromLinuxCode(row.linuxState()));
+                if (ownInode.test(row.inode())) {
+                    // a socket opened after the last scan: as any row of ours, unless a connect to its peer is pending
+                    undiscovered.add(row);
                 }
             }
         }

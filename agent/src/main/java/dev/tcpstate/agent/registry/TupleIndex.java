@@ -30,9 +30,12 @@ final class TupleIndex {
         return byTuple.values();
     }
 
-    /** A connection the kernel showed first: its row is its 4-tuple. Holding c's monitor. */
-    void put(Connection c) {
-        byTuple.put(TupleKey.of(c), c);
+    /**
+     * A connection the kernel showed first: its row is its 4-tuple. Holding c's monitor. False when a
+     * connection the application showed took the 4-tuple since the row was read: that row was its.
+     */
+    boolean putIfAbsent(Connection c) {
+        return byTuple.putIfAbsent(TupleKey.of(c), c) == null;
     }
 
     /**

@@ -254,6 +254,27 @@ class KernelReconcilerTest {
                 details.stream().map(d -> d.substring(0, d.indexOf(' '))).toList(), "accepted from our listener's port");
     }
 
+    /**
+     * A blocking connect whose socket was opened since the last scan of our descriptors: its row, found
+     * ours by the rescan at the sample's end, is the pending connect's, not a second connection (seen:
+     * ReentrancyIT on a loaded machine recorded a client twice, once from the API and once discovered).
+     */
+    @Test
+    void aNewSocketsRowToThePeerOfAPendingConnectIsNotDiscoveredAsASecondConnection() {
+        java.util.Set<Long> ours = new java.util.HashSet<>();
+        reconciler.setOwnInodes(ours::contains, inode -> !ours.contains(inode), () -> ours.add(1050L));
+        Connection c = registry.track(new Object(), SocketKind.SOCKET, Role.CLIENT, TcpState.CLOSED);
+        registry.setEndpoints(c, null, Endpoint.of(InetAddress.getLoopbackAddress(), 8080));
+        registry.apply(c, Stimulus.CONNECT, "Socket.connect");
+        sampleOf(row(50000, 8080, ESTABLISHED, 1050));
+        registry.setEndpoints(c, Endpoint.of(InetAddress.getLoopbackAddress(), 50000), null);
+        registry.apply(c, Stimulus.CONNECT_ESTABLISHED, "Socket.connect");
+        sampleOf(row(50000, 8080, ESTABLISHED, 1050));
+        assertEquals(1, registry.size(), "no second, discovered connection");
+        assertEquals(List.of("Socket 50000>8080 SYN_SENT->ESTABLISHED API"), events);
+        assertEquals(Source.KERNEL, c.stateSource(), "the row is the connect's: confirmed by the next sample");
+    }
+
     @Test
     void aRowThatVanishesBetweenTwoSamplesIsNotTakenForAReset() {
         sampleOf(row(50002, 9090, ESTABLISHED, 3));

@@ -89,7 +89,10 @@ class ReentrancyIT {
                 .map(c -> c + " " + c.frames()).collect(Collectors.toList());
         System.out.printf("own activity JDK %d: %d connections recorded in %d events, all the application's: %s%n",
                 ChildJvm.featureVersion(), t.connections.size(), t.events, notTheApplications.isEmpty());
-        assertEquals(7, t.connections.size(), "listener, 3 clients, 3 accepted: " + t.connections.keySet());
+        assertEquals(7, t.connections.size(), () -> "listener, 3 clients, 3 accepted: " + t.connections.entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue().get(0).localPort() + "->" + e.getValue().get(0).remotePort()
+                        + " " + Timeline.describe(e.getValue()))
+                .collect(Collectors.joining("\n  ", "\n  ", "")));
         assertEquals(List.of(), notTheApplications, "connections that are not the application's");
         assertEquals(List.of(), apiOnAgentThreads, "API events on the agent's threads");
         assertEquals(List.of(), apiWithoutApplicationFrame, "API events not caused by application code");
