@@ -39,6 +39,8 @@ public final class ConnectionRegistry {
     private volatile KernelTable askedAtClose;
     /** Whether {@link #track} walks the stack for the live view's code site (one walk per connection). */
     private volatile boolean captureSites;
+    /** Written by the thread that pauses the agent, read by the sampler's. */
+    private volatile long clears;
 
     public ConnectionRegistry(EventSink sink, int capacity) {
         live = new LiveConnections(capacity, tuples);
@@ -108,6 +110,11 @@ public final class ConnectionRegistry {
         return live.evictedCount();
     }
 
+    /** How many times {@link #clear} ran: the kernel view's next sample then finds everything anew. */
+    long clears() {
+        return clears;
+    }
+
     /** The 4-tuple index the kernel reconciler matches rows with. */
     TupleIndex tuples() {
         return tuples;
@@ -119,6 +126,7 @@ public final class ConnectionRegistry {
      * recording starts again, the kernel view rediscovers the connections that are still open.
      */
     public void clear() {
+        clears++;
         live.clear();
         tuples.clear();
         assumedTimeWaits.clear();

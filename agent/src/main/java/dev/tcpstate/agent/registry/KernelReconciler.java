@@ -55,6 +55,16 @@ public final class KernelReconciler implements KernelRowSink {
     private final Map<Endpoint, List<KernelRow>> unmatchedSynSent = new HashMap<>();
     /** This sample's rows of ours past SYN_SENT that matched no 4-tuple (bounded): discovered at its end. */
     private final List<KernelRow> undiscovered = new ArrayList<>();
+    /**
+     * The 4-tuples of the last sample's rows of ours on a listener's port that matched nothing
+     * (bounded): an application's accept may not have returned yet; discovered if this sample still
+     * finds them unmatched.
+     */
+    private Set<TupleKey> acceptedUnmatched = new HashSet<>();
+    /** The registry's {@link ConnectionRegistry#clears} at the last sample; -1 before the first. */
+    private long clearsSeen = -1;
+    /** This is the first sample since the registry began or forgot everything: every row is from before. */
+    private boolean firstSampleSinceClear;
     /** This process's listening ports, gathered at this sample's first discovery; null until then. */
     private Set<Integer> listenerPorts;
 
@@ -88,6 +98,9 @@ public final class KernelReconciler implements KernelRowSink {
     public void beginSample(long nanoTime) {
         generation++;
         sampleStartNanos = nanoTime;
+        long clears = registry.clears();
+        firstSampleSinceClear = clears != clearsSeen;
+        clearsSeen = clears;
         timeWaitLeftOut = false;
         registry.collectUnreachable();
         for (Connection c = tuples.pollSuperseded(); c != null; c = tuples.pollSuperseded()) {
@@ -188,8 +201,12 @@ public final class KernelReconciler implements KernelRowSink {
     }
 
     private void discover(KernelRow row, TcpState observed) {
+        discover(row, observed, roleOf(observed, row.localPort()));
+    }
+
+    private void discover(KernelRow row, TcpState observed, Role role) {
         registry.discover(local(row), row.remotePort() == 0 ? Endpoint.UNKNOWN : remote(row),
-                observed, row.timerMillisLeft(), roleOf(observed, row.localPort()), stateAgeMillis(row, observed));
+                observed, row.timerMillisLeft(), role, stateAgeMillis(row, observed));
     }
 
     /**
@@ -220,11 +237,28 @@ public final class KernelReconciler implements KernelRowSink {
         if (!unmatchedSynSent.isEmpty()) {
             adoptOrDiscoverSynSent(pending);
         }
+        Set<TupleKey> unmatchedBefore = acceptedUnmatched;
+        acceptedUnmatched = new HashSet<>();
         for (KernelRow row : undiscovered) {
             // a connect that completed while the sample was read has its 4-tuple by now
-            if (!pending.containsKey(remote(row)) && tuples.get(row) == null) {
-                discover(row, TcpState.fromLinuxCode(row.linuxState()));
+            if (pending.containsKey(remote(row)) || tuples.get(row) != null) {
+                continue;
             }
+            TcpState observed = TcpState.fromLinuxCode(row.linuxState());
+            Role role = roleOf(observed, row.localPort());
+            if (role == Role.SERVER && !firstSampleSinceClear) {
+                // An accepted socket is ours from the moment accept returns its descriptor, microseconds
+                // before the application's accept, and the agent, show it: discovered only if a second
+                // sample still finds it unmatched. In the first sample, every connection is from before.
+                TupleKey key = TupleKey.of(row);
+                if (!unmatchedBefore.contains(key)) {
+                    if (acceptedUnmatched.size() < MAX_UNPLACED) {
+                        acceptedUnmatched.add(key);
+                    }
+                    continue;
+                }
+            }
+            discover(row, observed, role);
         }
         undiscovered.clear();
         for (Connection c : tuples.connections()) {

@@ -275,6 +275,27 @@ class KernelReconcilerTest {
         assertEquals(Source.KERNEL, c.stateSource(), "the row is the connect's: confirmed by the next sample");
     }
 
+    /**
+     * An accepted socket is ours from the moment accept returns its descriptor, before the application's
+     * accept (and the agent) show it: after the first sample, a row of ours on a listener's port that
+     * matches nothing is discovered only when the next sample still finds it unmatched.
+     */
+    @Test
+    void aRowOnOurListenersPortIsLeftForTheAcceptThatIsReturningAndDiscoveredOnlyIfTheNextSampleStillListsIt() {
+        sampleOf(row(8080, 0, LISTEN, 1));
+        sampleOf(row(8080, 0, LISTEN, 1), row(8080, 50001, ESTABLISHED, 2), row(8080, 50002, ESTABLISHED, 3));
+        assertEquals(List.of("Kernel 8080>0 CLOSED->LISTEN KERNEL"), events, "both left for their accepts");
+        Connection accepted = registry.track(new Object(), SocketKind.SOCKET, Role.SERVER, TcpState.SYN_RECEIVED);
+        registry.setEndpoints(accepted, Endpoint.of(InetAddress.getLoopbackAddress(), 8080),
+                Endpoint.of(InetAddress.getLoopbackAddress(), 50001));
+        registry.apply(accepted, Stimulus.ACCEPT, "ServerSocket.accept");
+        sampleOf(row(8080, 0, LISTEN, 1), row(8080, 50001, ESTABLISHED, 2), row(8080, 50002, ESTABLISHED, 3));
+        assertEquals(List.of("Kernel 8080>0 CLOSED->LISTEN KERNEL", "Socket 8080>50001 SYN_RECEIVED->ESTABLISHED API",
+                "Kernel 8080>50002 CLOSED->ESTABLISHED KERNEL"), events, "the one no accept showed is discovered");
+        assertEquals(Source.KERNEL, accepted.stateSource(), "the accepted connection's row is its own");
+        assertEquals(3, registry.size());
+    }
+
     @Test
     void aRowThatVanishesBetweenTwoSamplesIsNotTakenForAReset() {
         sampleOf(row(50002, 9090, ESTABLISHED, 3));
