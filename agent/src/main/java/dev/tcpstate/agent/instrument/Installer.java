@@ -16,6 +16,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,7 +47,9 @@ import net.bytebuddy.utility.JavaModule;
 /**
  * Weaves every {@link Hook} into the JDK, and every {@link LibraryInstrumentations library}'s hooks into
  * its classes in application class loaders. JDK targets are loaded before the transformer is installed
- * (retransforming one class can load another, which would then never be woven), types are described
+ * (retransforming one class can load another, which would then never be woven), except the
+ * asynchronous channels' ({@link AsynchronousChannelInstrumentation#WOVEN_AS_THEY_LOAD}): those not
+ * loaded yet are woven when the application first loads them, and cost nothing until then. Types are described
  * from class files only (describing by reflection could load a target from inside the transformer),
  * and the transformation is repeatable (JFR on JDK 17 retransforms the socket classes again). Library
  * classes are never loaded by the agent: they are woven as the application loads them, or
@@ -110,6 +113,7 @@ public final class Installer {
     public static Installation install(Instrumentation instrumentation, File agentJar, Consumer<String> log,
             boolean verbose) throws IOException {
         long t0 = System.nanoTime();
+        wovenLater = null; // what this installation weaves itself, the caller reports
         List<Hook> hooks = hooks();
         Map<String, List<Hook>> byType = new LinkedHashMap<>();
         for (Hook h : hooks) {
@@ -119,7 +123,20 @@ public final class Installer {
         List<String> missing = new ArrayList<>();
         List<Hook> unwoven = new CopyOnWriteArrayList<>();
         LibraryTypes libraries = new LibraryTypes(LibraryInstrumentations.all());
+        Set<String> loadedTypes = new HashSet<>();
+        for (Class<?> loaded : instrumentation.getAllLoadedClasses()) {
+            if (byType.containsKey(loaded.getName()) && loaded.getClassLoader() == null) {
+                loadedTypes.add(loaded.getName());
+            }
+        }
         for (String type : byType.keySet()) {
+            if (AsynchronousChannelInstrumentation.WOVEN_AS_THEY_LOAD.contains(type) && !loadedTypes.contains(type)) {
+                // woven when the application first loads it, by the transformer installed below
+                if (ClassLoader.getSystemResource(type.replace('.', '/') + ".class") == null) {
+                    missing.add(type + " (class absent on this JDK)");
+                }
+                continue;
+            }
             try {
                 targets.add(Class.forName(type, false, null));
             } catch (ClassNotFoundException | LinkageError e) {
@@ -132,6 +149,8 @@ public final class Installer {
                 targets.add(loaded); // an attach: the application loaded them before the agent came
             }
         }
+        AtomicBoolean installed = new AtomicBoolean();
+        Consumer<String> libraryLog = verbose ? log : line -> { };
 
         ClassFileLocator adviceLocator = new ClassFileLocator.Compound(
                 ClassFileLocator.ForJarFile.of(agentJar), ClassFileLocator.ForClassLoader.ofBootLoader());
@@ -163,16 +182,15 @@ public final class Installer {
                             Advice a = advice.computeIfAbsent(h.advice(), c -> Advice.to(c, adviceLocator));
                             b = b.visit(a.on(matcher)).visit(new AsmVisitorWrapper.ForDeclaredMethods()
                                     .method(matcher, (instrumentedType, method, visitor, context, pool, wf, rf) -> {
-                                        WOVEN.add(instrumentedType.getName() + "#" + method.getInternalName()
-                                                + method.getDescriptor());
+                                        String key = instrumentedType.getName() + "#" + method.getInternalName()
+                                                + method.getDescriptor();
+                                        jdkWoven(key);
                                         return visitor;
                                     }));
                         }
                         return b;
                     });
         }
-        AtomicBoolean installed = new AtomicBoolean();
-        Consumer<String> libraryLog = verbose ? log : line -> { };
         Set<String> reportedUnwoven = ConcurrentHashMap.newKeySet();
         for (LibraryTypes.Type libraryType : libraries.types()) {
             builder = builder.type(libraryType).transform(
@@ -207,6 +225,7 @@ public final class Installer {
         long t1 = System.nanoTime();
         ResettableClassFileTransformer transformer = builder.installOn(instrumentation);
         installed.set(true); // before the snapshot below: a library method woven from now on is logged by itself
+        wovenLater = verbose ? log : null; // and so is a JDK one, of a type woven as it loads
         long t2 = System.nanoTime();
         if (Boolean.getBoolean("tcpstate.debugTimes")) {
             log.accept("install: building " + (t1 - t0) / 1_000_000 + " ms, weaving " + (t2 - t1) / 1_000_000 + " ms");
@@ -295,7 +314,7 @@ public final class Installer {
             String key = instrumentedType.getName() + "#" + instrumentedMethod.getInternalName()
                     + instrumentedMethod.getDescriptor();
             return (target, parameters, result, handle, stackManipulation, current, offsets, freeOffset) -> {
-                WOVEN.add(key);
+                jdkWoven(key);
                 return new Step.Simple(StackManipulation.Trivial.INSTANCE, current);
             };
         }
@@ -307,6 +326,16 @@ public final class Installer {
         Module ours = SocketBridge.class.getModule();
         if (!javaBase.canRead(ours)) {
             instrumentation.redefineModule(javaBase, Set.of(ours), Map.of(), Map.of(), Set.of(), Map.of());
+        }
+    }
+
+    /** Where a JDK method woven after the installation (its type loaded later) is told, when verbose; else null. */
+    private static volatile Consumer<String> wovenLater;
+
+    private static void jdkWoven(String key) {
+        Consumer<String> log = wovenLater;
+        if (WOVEN.add(key) && log != null) {
+            log.accept("woven " + key);
         }
     }
 
