@@ -46,8 +46,11 @@ public final class Connection extends WeakReference<Object> {
     boolean agedByKernel;
     /** The kernel has listed this connection at least once. */
     boolean kernelSeen;
-    /** The kernel sample that last listed it. */
-    long kernelGeneration;
+    /**
+     * The kernel sample that last listed it. An int, not a long: the fields then fit 120 bytes, not 128
+     * (a sample a second wraps it after 68 years; only equality with the current sample is asked).
+     */
+    int kernelGeneration;
     /** When the application's last call on it returned (a close is decided at its start). */
     long settledNanos;
     /** The application's close has been decided and has not returned: the kernel may not have seen it yet. */

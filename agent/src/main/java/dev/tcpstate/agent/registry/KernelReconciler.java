@@ -49,7 +49,7 @@ public final class KernelReconciler implements KernelRowSink {
     static final int MAX_ASKED_INSTEAD_OF_TIME_WAIT_ROWS = 64;
     /** This sample's dump left out the rows in TIME_WAIT. */
     private boolean timeWaitLeftOut;
-    private long generation;
+    private int generation;
     private long sampleStartNanos;
     /** This sample's SYN_SENT rows that matched no 4-tuple, by peer; usually none. */
     private final Map<Endpoint, List<KernelRow>> unmatchedSynSent = new HashMap<>();
