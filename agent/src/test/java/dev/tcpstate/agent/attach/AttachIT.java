@@ -131,6 +131,8 @@ class AttachIT {
 
             app.send("cycle");
             int tracked = Integer.parseInt(app.nextLine("cycle", WAIT).split(" ")[1]);
+            app.send("async");
+            int asyncTracked = Integer.parseInt(app.nextLine("async", WAIT).split(" ")[1]);
             TimeUnit.MILLISECONDS.sleep(600);
             Exited stop = cli("stop", pid);
             assertEquals(0, stop.exitCode(), stop.stderr());
@@ -139,6 +141,8 @@ class AttachIT {
 
             app.send("cycle");
             int untracked = Integer.parseInt(app.nextLine("cycle", WAIT).split(" ")[1]);
+            app.send("async");
+            int asyncUntracked = Integer.parseInt(app.nextLine("async", WAIT).split(" ")[1]);
 
             Exited reattach = cli("attach", pid, "--kernel-interval", "off");
             assertEquals(0, reattach.exitCode(), reattach.stderr());
@@ -162,6 +166,10 @@ class AttachIT {
 
             Recorded user = Recorded.read(userRecording);
             assertTrue(clientWithPort(user, untracked).isEmpty(), "after stop, nothing is woven: no events");
+            assertFalse(clientWithPort(user, asyncTracked).isEmpty(),
+                    "the asynchronous channel, first loaded after the attach, woven as it loaded");
+            assertTrue(clientWithPort(user, asyncUntracked).isEmpty(),
+                    "after stop, the asynchronous channel classes woven as they loaded are restored too");
             assertFalse(clientWithPort(user, retracked).isEmpty(), "after a re-attach, events again");
             assertFalse(clientWithPort(user, tracked).isEmpty());
         }

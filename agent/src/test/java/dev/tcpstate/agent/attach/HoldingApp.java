@@ -12,7 +12,9 @@ import java.util.List;
  * The target of the attach tests: a JVM that already holds a connection in CLOSE_WAIT (its peer
  * closed, it never reads) when it prints {@code READY <listenerPort> <closeWaitPort>}, then runs one
  * connect/accept/close cycle per {@code cycle} line on stdin, leaks three more connections into
- * CLOSE_WAIT per {@code leak} line (opened in {@link #leakThree}), and exits on {@code quit}.
+ * CLOSE_WAIT per {@code leak} line (opened in {@link #leakThree}), connects one
+ * {@code AsynchronousSocketChannel} per {@code async} line (the first loads those classes), and exits
+ * on {@code quit}.
  */
 public final class HoldingApp {
     public static void main(String[] args) throws Exception {
@@ -25,6 +27,15 @@ public final class HoldingApp {
             String line;
             List<Socket> leaked = new ArrayList<>();
             while ((line = in.readLine()) != null && !line.equals("quit")) {
+                if (line.equals("async")) {
+                    // the asynchronous channel classes load here, after any attach: woven as they load
+                    try (java.nio.channels.AsynchronousSocketChannel client = java.nio.channels.AsynchronousSocketChannel.open()) {
+                        client.connect(listener.getLocalSocketAddress()).get();
+                        listener.accept().close();
+                        System.out.println("async " + ((java.net.InetSocketAddress) client.getLocalAddress()).getPort());
+                    }
+                    continue;
+                }
                 if (line.equals("leak")) {
                     leaked.addAll(leakThree(listener));
                     System.out.println("leaked " + leaked.size());
