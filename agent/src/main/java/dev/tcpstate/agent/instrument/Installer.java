@@ -179,6 +179,14 @@ public final class Installer {
                                 b = b.visit(afterCalls(h).on(matcher));
                                 continue;
                             }
+                            if (installed.get() && type.getDeclaredMethods().filter(matcher).isEmpty()) {
+                                // a type woven as it loads, on a JDK whose class lacks the method: told as
+                                // the installation tells the others (the check below)
+                                unwoven.add(h);
+                                log.accept("not woven on this JDK: " + h.typeName() + "#" + h.methodName() + " "
+                                        + h.descriptors());
+                                continue;
+                            }
                             Advice a = advice.computeIfAbsent(h.advice(), c -> Advice.to(c, adviceLocator));
                             b = b.visit(a.on(matcher)).visit(new AsmVisitorWrapper.ForDeclaredMethods()
                                     .method(matcher, (instrumentedType, method, visitor, context, pool, wf, rf) -> {
