@@ -183,16 +183,14 @@ public final class Installer {
                                 // a type woven as it loads, on a JDK whose class lacks the method: told as
                                 // the installation tells the others (the check below)
                                 unwoven.add(h);
-                                log.accept("not woven on this JDK: " + h.typeName() + "#" + h.methodName() + " "
-                                        + h.descriptors());
+                                log.accept("not woven on this JDK: " + notWoven(h));
                                 continue;
                             }
                             Advice a = advice.computeIfAbsent(h.advice(), c -> Advice.to(c, adviceLocator));
                             b = b.visit(a.on(matcher)).visit(new AsmVisitorWrapper.ForDeclaredMethods()
                                     .method(matcher, (instrumentedType, method, visitor, context, pool, wf, rf) -> {
-                                        String key = instrumentedType.getName() + "#" + method.getInternalName()
-                                                + method.getDescriptor();
-                                        jdkWoven(key);
+                                        noteWoven(WOVEN, instrumentedType.getName() + "#" + method.getInternalName()
+                                                + method.getDescriptor());
                                         return visitor;
                                     }));
                         }
@@ -219,11 +217,8 @@ public final class Installer {
                             Advice a = advice.computeIfAbsent(h.advice(), c -> Advice.to(c, adviceLocator));
                             b = b.visit(a.on(matcher)).visit(new AsmVisitorWrapper.ForDeclaredMethods()
                                     .method(matcher, (instrumentedType, method, visitor, context, pool, wf, rf) -> {
-                                        String key = instrumentedType.getName() + "#" + method.getInternalName()
-                                                + method.getDescriptor();
-                                        if (LIBRARY_WOVEN.add(key) && installed.get()) {
-                                            libraryLog.accept("woven " + key);
-                                        }
+                                        noteWoven(LIBRARY_WOVEN, instrumentedType.getName() + "#"
+                                                + method.getInternalName() + method.getDescriptor());
                                         return visitor;
                                     }));
                         }
@@ -232,8 +227,8 @@ public final class Installer {
         }
         long t1 = System.nanoTime();
         ResettableClassFileTransformer transformer = builder.installOn(instrumentation);
-        installed.set(true); // before the snapshot below: a library method woven from now on is logged by itself
-        wovenLater = verbose ? log : null; // and so is a JDK one, of a type woven as it loads
+        installed.set(true);
+        wovenLater = verbose ? log : null; // before the snapshot below: a method woven from now on is logged by itself
         long t2 = System.nanoTime();
         if (Boolean.getBoolean("tcpstate.debugTimes")) {
             log.accept("install: building " + (t1 - t0) / 1_000_000 + " ms, weaving " + (t2 - t1) / 1_000_000 + " ms");
@@ -245,7 +240,7 @@ public final class Installer {
             }
             if (!any && targets.stream().anyMatch(t -> t.getName().equals(h.typeName()))) {
                 unwoven.add(h);
-                missing.add(h.typeName() + "#" + h.methodName() + " " + h.descriptors());
+                missing.add(notWoven(h));
             }
         }
         for (String m : missing) {
@@ -322,7 +317,7 @@ public final class Installer {
             String key = instrumentedType.getName() + "#" + instrumentedMethod.getInternalName()
                     + instrumentedMethod.getDescriptor();
             return (target, parameters, result, handle, stackManipulation, current, offsets, freeOffset) -> {
-                jdkWoven(key);
+                noteWoven(WOVEN, key);
                 return new Step.Simple(StackManipulation.Trivial.INSTANCE, current);
             };
         }
@@ -337,14 +332,21 @@ public final class Installer {
         }
     }
 
-    /** Where a JDK method woven after the installation (its type loaded later) is told, when verbose; else null. */
+    /**
+     * Where a method woven after the installation (its type, a library's or the JDK's, loaded later) is
+     * told, when verbose; else null.
+     */
     private static volatile Consumer<String> wovenLater;
 
-    private static void jdkWoven(String key) {
+    private static void noteWoven(Set<String> woven, String key) {
         Consumer<String> log = wovenLater;
-        if (WOVEN.add(key) && log != null) {
+        if (woven.add(key) && log != null) {
             log.accept("woven " + key);
         }
+    }
+
+    private static String notWoven(Hook h) {
+        return h.typeName() + "#" + h.methodName() + " " + h.descriptors();
     }
 
     /** Whether the method {@link Hook#key} names was woven. */

@@ -226,10 +226,11 @@ public final class ConnectionRegistry {
     /**
      * Ends, now, the released connections whose 4-tuple a newer connection has just taken (the kernel
      * let a new SYN end their TIME_WAIT): on the thread that indexed the newer one, once it holds no
-     * connection's monitor. Left for the next kernel sample, at thousands of connections a second
-     * through reused ports they were tens of thousands of objects that lived through young collections.
+     * connection's monitor, and by each kernel sample as it begins (what no such thread ended yet). Left
+     * for the next sample only, at thousands of connections a second through reused ports they were tens
+     * of thousands of objects that lived through young collections.
      */
-    private void endSuperseded() {
+    void endSuperseded() {
         for (Connection old = tuples.pollSuperseded(); old != null; old = tuples.pollSuperseded()) {
             kernel.superseded(old);
         }
@@ -253,11 +254,6 @@ public final class ConnectionRegistry {
     /** The kernel no longer lists this connection, which it did before the sample begun at {@code sampleStartNanos}. */
     void observeVanished(Connection c, long sampleStartNanos) {
         kernel.vanished(c, sampleStartNanos);
-    }
-
-    /** A released connection whose 4-tuple a newer connection took: the kernel had ended it. */
-    void observeSuperseded(Connection c) {
-        kernel.superseded(c);
     }
 
     /**

@@ -103,9 +103,7 @@ public final class KernelReconciler implements KernelRowSink {
         clearsSeen = clears;
         timeWaitLeftOut = false;
         registry.collectUnreachable();
-        for (Connection c = tuples.pollSuperseded(); c != null; c = tuples.pollSuperseded()) {
-            registry.observeSuperseded(c);
-        }
+        registry.endSuperseded(); // what no indexing thread has ended yet
         unmatchedSynSent.clear();
         undiscovered.clear();
         listenerPorts = null;
